@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+// Ember: fine-tune multimodal models on screen video and voice from a Lua notebook.
+// Targets and their dependency direction follow DESIGN.md §1; dependencies point down.
+import PackageDescription
+
+let package = Package(
+    name: "Ember",
+    products: [
+        .executable(name: "ember", targets: ["ember"]),
+    ],
+    targets: [
+        // MARK: C — system libraries and the one C shim
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        // OpenBLAS is opened with dlopen after the kernel choice is made (see BLAS.swift),
+        // so this target only provides the cblas declarations and does not link.
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libavutil libswscale libswresample",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libswresample-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+
+        // MARK: core
+        .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
+        .target(name: "Lua", dependencies: ["CLua", "CLuaShim"]),
+
+        // MARK: blocks
+        .target(name: "NN", dependencies: ["TensorCore"]),
+        .target(name: "Text"),
+        .target(name: "Media", dependencies: ["TensorCore", "CFFmpeg", "CSndFile"]),
+
+        // MARK: features
+        .target(name: "Models", dependencies: ["NN", "TensorCore"]),
+        .target(name: "Datasets", dependencies: ["Media", "TensorCore", "Text"]),
+        .target(name: "Train", dependencies: ["NN", "Models", "Datasets", "TensorCore"]),
+
+        // MARK: scripting, front end, executable
+        .target(
+            name: "LuaBindings",
+            dependencies: ["Lua", "TensorCore", "NN", "Text", "Media", "Models", "Datasets", "Train"]),
+        .target(name: "Notebook", dependencies: ["LuaBindings", "Lua", "CReadline", "CLuaShim"]),
+        .executableTarget(name: "ember", dependencies: ["Notebook", "TensorCore"]),
+
+        // MARK: tests
+        .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The NN target (DESIGN.md §1). Its files arrive with the issue that builds it.

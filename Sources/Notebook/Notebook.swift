@@ -1,0 +1,1 @@
+// The Notebook target (DESIGN.md §1). Its files arrive with the issue that builds it.

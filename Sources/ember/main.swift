@@ -1,0 +1,1 @@
+print("ember 0.1.0")
