@@ -232,6 +232,26 @@ def write_clip_small():
     return dst
 
 
+def check_config_overrides_tokenizer_json(minilm):
+    """HF's BertTokenizer takes do_lower_case from tokenizer_config.json, not from tokenizer.json's
+    normalizer. The Swift test (BertConfigTests) relies on this: MiniLM's tokenizer.json with a config
+    saying do_lower_case false must give exactly the bert-cased fixture's ids."""
+    folder = os.path.join("/tmp", "ember-text-cased-config")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    shutil.copyfile(os.path.join(minilm, "tokenizer.json"), os.path.join(folder, "tokenizer.json"))
+    with open(os.path.join(minilm, "tokenizer_config.json")) as f:
+        config = json.load(f)
+    config["do_lower_case"] = False
+    with open(os.path.join(folder, "tokenizer_config.json"), "w") as f:
+        json.dump(config, f)
+    tok = AutoTokenizer.from_pretrained(folder)
+    with open(os.path.join(OUT, "bert-cased.json"), encoding="utf-8") as f:
+        cased = json.load(f)
+    for case in cased["encode"]:
+        assert tok(case["text"])["input_ids"] == case["ids"], case["text"]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     minilm = copy_minilm()
@@ -257,6 +277,8 @@ def main():
 
     tok = AutoTokenizer.from_pretrained(minilm)
     write("minilm-auto", fixture("minilm-auto", tok, {"path": rel(minilm)}, True, tok.model_max_length))
+
+    check_config_overrides_tokenizer_json(minilm)
 
     tok = CLIPTokenizer.from_pretrained(clip)
     assert len(tok) == 49408 and tok.bos_token_id == 49406 and tok.eos_token_id == 49407
