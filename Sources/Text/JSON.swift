@@ -2,7 +2,7 @@ import Foundation
 
 /// A parsed JSON value, for the Hugging Face files whose shape varies by field
 /// (`tokenizer.json`, `tokenizer_config.json`, `vocab.json`).
-enum JSON: Decodable, Sendable {
+enum JSON: Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,30 +10,29 @@ enum JSON: Decodable, Sendable {
     case array([JSON])
     case object([String: JSON])
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSON].self))
-        }
-    }
-
     /// Parses the file at `path`; errors name the file.
     static func read(_ path: String) throws -> JSON {
         let data = Data(try VocabFiles.bytes(path))
-        do {
-            return try JSONDecoder().decode(JSON.self, from: data)
-        } catch {
+        // JSONSerialization is several times faster than JSONDecoder on 50k-entry vocabularies.
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw TokenizerError(file: path, reason: "not valid JSON")
+        }
+        return JSON(object)
+    }
+
+    private init(_ object: Any) {
+        switch object {
+        case let value as String: self = .string(value)
+        case let value as NSNumber:
+            // Foundation returns JSON booleans as NSNumbers whose type code is "c" (char).
+            if String(cString: value.objCType) == "c" {
+                self = .bool(value.boolValue)
+            } else {
+                self = .number(value.doubleValue)
+            }
+        case let value as [Any]: self = .array(value.map(JSON.init))
+        case let value as [String: Any]: self = .object(value.mapValues(JSON.init))
+        default: self = .null
         }
     }
 
