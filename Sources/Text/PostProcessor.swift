@@ -1,5 +1,5 @@
 /// Where special tokens go around one or two sequences, and the token type of each position
-/// (Hugging Face's `TemplateProcessing`; `RobertaProcessing` and `BertProcessing` are fixed templates).
+/// (Hugging Face's `TemplateProcessing`; `RobertaProcessing` is a fixed template).
 struct PostProcessor: Sendable {
     /// One item of a template.
     enum Item: Sendable, Equatable {

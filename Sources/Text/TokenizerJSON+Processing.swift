@@ -23,7 +23,7 @@ extension TokenizerJSONReader {
 
     func postProcessor(_ json: JSON, added: AddedVocabulary, vocabulary: Vocabulary) throws -> PostProcessor? {
         if json.isNull { return nil }
-        /// A `[token, id]` pair of RobertaProcessing/BertProcessing.
+        /// A `[token, id]` pair of RobertaProcessing.
         func special(_ key: String) throws -> Int {
             guard case .array(let pair) = json[key], pair.count == 2, let id = pair[1].int else {
                 throw error("post_processor.\(key)", "expected [token, id]")
@@ -35,8 +35,6 @@ extension TokenizerJSONReader {
             return PostProcessor(single: try template(json, "single"), pair: try template(json, "pair"))
         case "RobertaProcessing":
             return .roberta(bos: try special("cls"), eos: try special("sep"))
-        case "BertProcessing":
-            return .bert(cls: try special("cls"), sep: try special("sep"))
         case let other:
             throw error("post_processor.type", "'\(other)' is not supported")
         }

@@ -2,8 +2,8 @@
 ///
 /// Supported: the BPE and WordPiece models; the normalizers `BertNormalizer`, `Sequence`, `NFC`,
 /// `Lowercase` and `Replace` of `\s+`; the pre-tokenizers `BertPreTokenizer`, `Sequence`, CLIP's
-/// `Split` and a `ByteLevel` after it; the post-processors `TemplateProcessing`,
-/// `RobertaProcessing` and `BertProcessing`; the decoders `WordPiece` and `ByteLevel`; added
+/// `Split` and a `ByteLevel` after it; the post-processors `TemplateProcessing` and
+/// `RobertaProcessing`; the decoders `WordPiece` and `ByteLevel`; added
 /// tokens matched on raw text. That covers what BERT-family (all-MiniLM-L6-v2) and
 /// `CLIPTokenizerFast` files contain. Anything else is an error naming the field.
 ///
