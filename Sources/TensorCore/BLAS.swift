@@ -45,7 +45,7 @@ public enum BLAS {
     static func setThreads(_ n: Int) { library.setThreads(Int32(n)) }
 
     /// The kernel this CPU's features support, fastest first; nil leaves OpenBLAS's own choice.
-    static func preferredCoreType(cpuFlags: Set<Substring>) -> String? {
+    public static func preferredCoreType(cpuFlags: Set<Substring>) -> String? {
         let avx512: [Substring] = ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]
         if avx512.allSatisfy(cpuFlags.contains) { return "SkylakeX" }
         if cpuFlags.contains("avx2") && cpuFlags.contains("fma") { return "Haswell" }

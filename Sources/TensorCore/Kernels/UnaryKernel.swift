@@ -92,19 +92,19 @@ private func geluExactDerivative(_ x: Vec) -> Vec {
     return phi + x * invSqrt2Pi * VectorMath.exp(-0.5 * x * x)
 }
 
-/// The tanh approximation: 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))).
+/// The tanh approximation 0.5·x·(1 + tanh(u)), u = √(2/π)(x + 0.044715x³), computed as
+/// x·sigmoid(2u) — the same value, without the cancellation of 1 + tanh(u) for negative x.
 @inline(__always)
 private func geluTanh(_ x: Vec) -> Vec {
-    let t = VectorMath.tanh(sqrt2OverPi * (x + 0.044715 * x * x * x))
-    return 0.5 * x * (1 + t)
+    x * VectorMath.sigmoid(2 * sqrt2OverPi * (x + 0.044715 * x * x * x))
 }
 
+/// d/dx of x·s(2u) = s + x·2u'·s(1−s).
 @inline(__always)
 private func geluTanhDerivative(_ x: Vec) -> Vec {
-    let u = sqrt2OverPi * (x + 0.044715 * x * x * x)
-    let t = VectorMath.tanh(u)
+    let s = VectorMath.sigmoid(2 * sqrt2OverPi * (x + 0.044715 * x * x * x))
     let du = sqrt2OverPi * (1 + 3 * 0.044715 * x * x)
-    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
+    return s + x * 2 * du * s * (1 - s)
 }
 
 /// The float64 definitions, straight from libm: the exact reference for gradient checks.
