@@ -17,7 +17,7 @@ private let sqrt2OverPi: Float = 0.797_884_560_802_865_4
 /// except `neg`, `abs` and `sign`, which keep int64.
 func unaryKernel(_ x0: Tensor, _ kind: UnaryKind) -> Tensor {
     if x0.dtype == .int64 && (kind == .neg || kind == .abs || kind == .sign) {
-        let x = x0.contiguous(), out = Tensor(zeros: x.shape, dtype: .int64)
+        let x = x0.contiguous(), out = Tensor(uninitialized: x.shape, dtype: .int64)
         let s = x.pointer(as: Int64.self), d = out.pointer(as: Int64.self)
         for i in 0..<x.count {
             switch kind {
@@ -30,11 +30,11 @@ func unaryKernel(_ x0: Tensor, _ kind: UnaryKind) -> Tensor {
     }
     let type = x0.dtype.floatComputeType
     let x = x0.dtype == type && x0.isContiguous ? x0 : {
-        let c = Tensor(zeros: x0.shape, dtype: type)
+        let c = Tensor(uninitialized: x0.shape, dtype: type)
         copyElements(from: x0, to: c)
         return c
     }()
-    let out = Tensor(zeros: x.shape, dtype: type)
+    let out = Tensor(uninitialized: x.shape, dtype: type)
     if type == .float64 {
         let f = doubleFunction(kind)
         let s = x.pointer(as: Double.self), d = out.pointer(as: Double.self)
