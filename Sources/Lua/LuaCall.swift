@@ -172,11 +172,21 @@ public struct LuaCall {
 
     /// The string or number at `position` as a Swift string, without metamethods.
     func rawString(at position: Int) -> String? {
-        let type = lua_type(pointer, Int32(position))
+        LuaCall.text(pointer, Int32(position))
+    }
+
+    /// The string or number at `index` of the stack of `L` as text, without metamethods
+    /// (empty for other types). For code that walks the stack itself (printers, completers).
+    public static func rawText(_ L: OpaquePointer, _ index: Int32) -> String {
+        text(L, index) ?? ""
+    }
+
+    private static func text(_ L: OpaquePointer, _ index: Int32) -> String? {
+        let type = lua_type(L, index)
         guard type == LUA_TSTRING || type == LUA_TNUMBER else { return nil }
         var length = 0
-        guard let bytes = lua_tolstring(pointer, Int32(position), &length) else { return nil }
-        return LuaCall.decode(bytes, length)
+        guard let bytes = lua_tolstring(L, index, &length) else { return nil }
+        return decode(bytes, length)
     }
 
     /// Lua strings are byte strings; invalid UTF-8 is repaired rather than dropped.

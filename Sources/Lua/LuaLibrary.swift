@@ -123,3 +123,16 @@ extension LuaCall {
         return 1
     }
 }
+
+extension LuaState {
+    /// Makes `require(module)` call `loader` (through `package.preload`); what the loader
+    /// returns is what `require` returns, cached in `package.loaded`.
+    public func preload(_ module: String, _ loader: @escaping LuaFunction) {
+        let L = pointer
+        lua_getglobal(L, "package")
+        lua_getfield(L, -1, "preload")
+        pushFunction(named: "require('\(module)')", loader)
+        lua_setfield(L, -2, module)
+        lua_settop(L, -3)
+    }
+}

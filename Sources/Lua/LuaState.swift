@@ -135,6 +135,17 @@ public final class LuaState {
         return (top + 1..<lua_gettop(pointer) + 1).map { value(at: $0) }
     }
 
+    /// Loads and runs a chunk with string arguments (its `...`), discarding its results.
+    /// - Throws: ``LuaError`` for a syntax or runtime error.
+    public func execute(_ source: String, chunkName: String, arguments: [String] = []) throws {
+        let top = lua_gettop(pointer)
+        defer { lua_settop(pointer, top) }
+        try load(source, chunkName: chunkName)
+        let call = LuaCall(pointer, lua: self, name: chunkName)
+        for argument in arguments { call.push(argument) }
+        try protectedCall(arguments: arguments.count, results: 0)
+    }
+
     // MARK: - Globals
 
     /// The names of the libraries registered with ``library(_:summary:)``, in order.
@@ -153,6 +164,21 @@ public final class LuaState {
         lua_rawget(pointer, -2)
         defer { lua_settop(pointer, -3) }
         return value(at: -1)
+    }
+
+    /// The string keys of the globals table, read raw.
+    public func globalNames() -> [String] {
+        let L = pointer
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        lua_rawgeti(L, ember_registry_index(), lua_Integer(LUA_RIDX_GLOBALS))
+        var names: [String] = []
+        lua_pushnil(L)
+        while lua_next(L, top + 1) != 0 {
+            if lua_type(L, -2) == LUA_TSTRING { names.append(LuaCall.rawText(L, -2)) }
+            lua_settop(L, -2)
+        }
+        return names
     }
 
     // MARK: - Memory

@@ -30,6 +30,8 @@ static inline int ember_pcall(lua_State *L, int nargs, int nresults, int msgh) {
 }
 static inline void *ember_get_owner(lua_State *L) { return *(void **)lua_getextraspace(L); }
 static inline void ember_set_owner(lua_State *L, void *owner) { *(void **)lua_getextraspace(L) = owner; }
+/* The release of the Lua headers Ember was built with, e.g. "Lua 5.4.4". */
+static inline const char *ember_lua_release(void) { return LUA_RELEASE; }
 /* Aborts (via the panic function) if the headers and the linked liblua disagree. */
 static inline void ember_check_version(lua_State *L) { luaL_checkversion(L); }
 /* Writes to C's stdout (the stream Lua's libraries use) and flushes; Swift 6 cannot name it. */
