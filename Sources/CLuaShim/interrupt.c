@@ -76,3 +76,64 @@ void ember_interrupt_request(void) {
 }
 
 unsigned long ember_sigint_count(void) { return (unsigned long)sigint_total; }
+
+/* {====== coroutines ======
+** Hooks are per thread, and a coroutine resumed during a cell runs on its own thread: the
+** resume functions are wrapped so that, while a cell runs, the handler's target is the
+** thread actually executing.
+*/
+
+/* Calls the function at upvalue `fn` with the arguments on the stack while `co` is the hook
+** target; restores the previous target even when the call fails, then re-raises. */
+static int call_tracked(lua_State *L, int fn, lua_State *co) {
+    int nargs = lua_gettop(L);
+    lua_State *previous = hook_target;
+    if (previous != NULL && co != NULL) {
+        hook_target = co;
+        if (*interrupt_flag)
+            arm_hook();
+    }
+    lua_pushvalue(L, lua_upvalueindex(fn));
+    lua_insert(L, 1);
+    int status = lua_pcall(L, nargs, LUA_MULTRET, 0);
+    hook_target = previous;
+    if (*interrupt_flag)
+        arm_hook(); /* the caller stops too, even if resume caught the error */
+    if (status != LUA_OK)
+        return lua_error(L);
+    return lua_gettop(L);
+}
+
+/* coroutine.resume(co, ...): upvalue 1 is the original. */
+static int tracked_resume(lua_State *L) {
+    return call_tracked(L, 1, lua_tothread(L, 1));
+}
+
+/* The function coroutine.wrap returns: upvalue 1 the original wrapper, 2 its coroutine. */
+static int tracked_wrapped(lua_State *L) {
+    return call_tracked(L, 1, lua_tothread(L, lua_upvalueindex(2)));
+}
+
+/* coroutine.wrap(f): upvalue 1 is the original; its result keeps the coroutine as upvalue 1. */
+static int tracked_wrap(lua_State *L) {
+    lua_settop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 1, 1); /* the original wrapper */
+    lua_getupvalue(L, -1, 1); /* its coroutine */
+    lua_pushcclosure(L, tracked_wrapped, 2);
+    return 1;
+}
+
+void ember_track_coroutines(lua_State *L) {
+    if (lua_getglobal(L, "coroutine") == LUA_TTABLE) {
+        lua_getfield(L, -1, "resume");
+        lua_pushcclosure(L, tracked_resume, 1);
+        lua_setfield(L, -2, "resume");
+        lua_getfield(L, -1, "wrap");
+        lua_pushcclosure(L, tracked_wrap, 1);
+        lua_setfield(L, -2, "wrap");
+    }
+    lua_pop(L, 1);
+}
+/* }====== */

@@ -51,6 +51,7 @@ public final class LuaState {
         ember_check_version(L)
         ember_gc_stop(L)
         luaL_openlibs(L)
+        ember_track_coroutines(L)
         ember_gc_restart(L)
         ember_gc_generational(L)
         ember_route_warnings(L, Unmanaged.passUnretained(self).toOpaque())

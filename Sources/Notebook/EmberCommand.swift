@@ -108,8 +108,8 @@ public enum EmberCommand {
         let startsREPL = interactive || (scriptIndex == nil && code.isEmpty && stdinIsTerminal)
         let journal = startsREPL ? try Journal(path: journalPath(settings)) : nil
         let session = Session(journal: journal)
+        session.setArguments(arguments, scriptIndex: scriptIndex ?? 0)
         let runner = ScriptRunner(lua: session.lua)
-        runner.setArguments(arguments, scriptIndex: scriptIndex ?? 0)
         for chunk in code where !runner.runCode(chunk) { return 1 }
         if let scriptIndex {
             let path = arguments[scriptIndex]

@@ -32,6 +32,7 @@ public final class REPL {
                 continue
             }
             let record = session.run(cell)
+            if record.status == .interrupted { output.write("\n") }  // after the terminal's ^C
             output.write(Prompt.after(record))
             if record.seconds > 1 {
                 output.write("Wall time: \(Duration.describe(seconds: record.seconds))\n")

@@ -182,4 +182,11 @@ public final class Session {
         if case .function(let restore) = values?.first { restoreGlobals = restore }
         baseline = Set(lua.globalNames())
     }
+
+    /// Sets the global `arg` (lua.c's argument table) as part of the session's starting state,
+    /// so `%who` does not list it and `%reset` keeps it.
+    func setArguments(_ arguments: [String], scriptIndex: Int) {
+        ScriptRunner(lua: lua).setArguments(arguments, scriptIndex: scriptIndex)
+        installNotebookGlobals()
+    }
 }

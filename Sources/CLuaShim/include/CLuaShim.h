@@ -138,6 +138,8 @@ int ember_interrupt_pending(void);
 void ember_interrupt_clear(void);
 /* Sets the flag and, when armed, the hook — what SIGINT does (for tests and supervisors). */
 void ember_interrupt_request(void);
+/* Wraps coroutine.resume and coroutine.wrap so that Ctrl-C reaches a running coroutine. */
+void ember_track_coroutines(lua_State *L);
 /* How many SIGINTs arrived since the process started (the prompt compares counts). */
 unsigned long ember_sigint_count(void);
 /* }====== */
