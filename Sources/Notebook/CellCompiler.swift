@@ -10,6 +10,9 @@ public enum CellKind: String, Codable, Sendable {
     case silenced
     /// Statements; their top-level `local`s are copied into the globals at the end.
     case statement
+    /// Statements ending in `return`: the returned values are shown like an expression's, and
+    /// the `local`s are not kept (nothing can run after the `return`).
+    case block
 }
 
 /// The outcome of compiling a cell.
@@ -39,14 +42,14 @@ struct CellCompiler {
             return .ready(.silenced, arguments: 0)
         }
         // The trailer passes through `...` so that it adds no global name. A cell ending in
-        // `return` cannot take a trailer; it runs without keeping its locals.
+        // `return` cannot take a trailer.
         if compiles("\(source)\n;(...)()", name) {
             lua_pushcclosure(lua.pointer, ember_capture_locals, 0)
             return .ready(.statement, arguments: 1)
         }
         do {
             try lua.load(source, chunkName: name)
-            return .ready(.statement, arguments: 0)
+            return .ready(.block, arguments: 0)
         } catch let error as LuaError {
             return error.message.hasSuffix("<eof>") ? .incomplete(error) : .failed(error)
         } catch {

@@ -23,14 +23,18 @@ public enum PercentFormat {
         return text
     }
 
-    /// A cell's source as written to a script: expressions that showed a value become
-    /// `_ = <expression>` (without a trailing `;`) so the script is valid Lua.
+    /// A cell's source as written to a script, valid Lua with the cell's effect: expressions
+    /// become `_ = <expression>`, cells ending in `return` become
+    /// `_ = (function(...) <cell> end)(...)`.
     static func savedSource(of cell: CellRecord) -> String {
         switch cell.kind {
         case .expression? where cell.result != nil:
             return "_ = " + cell.source
         case .silenced?:
             return "_ = " + cell.source
+        case .block?:
+            // `return` may only end a chunk; wrapped, the cell is an expression with its values.
+            return "_ = (function(...) " + cell.source + "\nend)(...)"
         default:
             return cell.source
         }

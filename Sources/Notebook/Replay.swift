@@ -47,6 +47,7 @@ public struct Replay {
             outcome.cellsRun += 1
             let shown = record.display
             report(Prompt.after(record))  // printed output was shown as it happened
+            report("\n")
             if record.status != .ok, outcome.firstFailure == nil {
                 outcome.firstFailure = cell.number
             }
@@ -88,9 +89,7 @@ enum Prompt {
     /// What follows the printed output: `Out[n]: …` or the error.
     static func after(_ record: CellRecord) -> String {
         var text = ""
-        if !record.output.isEmpty, !record.output.hasSuffix("\n"), record.result != nil || record.error != nil {
-            text += "\n"
-        }
+        if !record.output.isEmpty, !record.output.hasSuffix("\n") { text += "\n" }
         if let result = record.result { text += "Out[\(record.number)]: \(result)\n" }
         if let error = record.error { text += error + "\n" }
         return text

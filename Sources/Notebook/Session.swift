@@ -107,7 +107,7 @@ public final class Session {
             lua_rawseti(L, -2, lua_Integer(record.number))
         }
         lua_settop(L, last)
-        if record.kind == .expression {
+        if record.kind == .expression || record.kind == .block {
             let printer = ValuePrinter(lua: lua)
             record.result = (first...last).map { printer.describe(at: $0) }.joined(separator: ", ")
         }

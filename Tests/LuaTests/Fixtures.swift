@@ -1,4 +1,9 @@
 import Lua
+import Testing
+
+/// All Lua target tests run one at a time: Ctrl-C is process-wide, and the interrupt test must
+/// not hit another test's state (tests of other targets that run Lua take ``InterruptLock``).
+@Suite(.serialized) enum LuaTargetTests {}
 
 /// A Swift class exposed to Lua in the tests, standing in for tensors until they exist.
 final class Counter {
