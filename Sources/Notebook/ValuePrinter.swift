@@ -151,7 +151,7 @@ struct ValuePrinter {
             case "\r": body += "\\r"
             default:
                 if scalar.value < 32 || scalar.value == 127 {
-                    body += "\\\(scalar.value)"
+                    body += "\\" + String(repeating: "0", count: 3 - String(scalar.value).count) + String(scalar.value)
                 } else {
                     body.unicodeScalars.append(scalar)
                 }

@@ -42,3 +42,24 @@ import Testing
         #expect(c.complete("h", after: "%") == ["help", "history"])
     }
 }
+
+/// An object type registered the way Ember libraries register theirs.
+final class Probe {
+    var reading = 1.5
+}
+
+@Suite struct ObjectCompletionTests {
+    @Test func methodsAndPropertiesOfEmberObjects() {
+        let s = QuietSession()
+        let type = s.session.lua.userType(Probe.self, name: "Probe", summary: "A probe.")
+        type.method("measure", "p:measure() -> number", "Measures.") { probe, call in call.push(probe.reading) }
+        type.method("reset", "p:reset()", "Resets.") { _, _ in 0 }
+        type.property("reading", "p.reading", "The last reading.") { probe, call in call.push(probe.reading) }
+        s.session.lua.function("probe", "probe() -> Probe", "A new probe.") { call in try call.push(object: Probe()) }
+        s.run("p = probe()")
+        let completer = Completer(lua: s.session.lua, magics: [])
+        #expect(completer.complete("p:", after: "") == ["p:measure(", "p:reset("])
+        #expect(completer.complete("p.rea", after: "") == ["p.reading"])
+        #expect(s.run("p:measure() + p.reading").result == "3.0")
+    }
+}

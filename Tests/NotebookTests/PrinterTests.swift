@@ -10,6 +10,7 @@ import Testing
         ("1.5, 2^53, 1/0", "1.5, 9.007199254741e+15, inf"),
         ("{{{{{1}}}}}", "{{{{{…}}}}}"),
         ("print", "function: builtin"),
+        ("'\\1' .. '2'", "\"\\0012\""),
     ])
     func values(source: String, expected: String) {
         #expect(QuietSession().run(source).result == expected)
