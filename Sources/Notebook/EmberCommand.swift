@@ -106,7 +106,14 @@ public enum EmberCommand {
         }
         let stdinIsTerminal = isatty(STDIN_FILENO) != 0
         let startsREPL = interactive || (scriptIndex == nil && code.isEmpty && stdinIsTerminal)
-        let journal = startsREPL ? try Journal(path: journalPath(settings)) : nil
+        var journal: Journal?
+        if startsREPL {
+            do {
+                journal = try Journal(path: journalPath(settings))
+            } catch {
+                FileHandle.standardError.write(Data("ember: \(error); this session has no journal\n".utf8))
+            }
+        }
         let session = Session(journal: journal)
         session.setArguments(arguments, scriptIndex: scriptIndex ?? 0)
         let runner = ScriptRunner(lua: session.lua)

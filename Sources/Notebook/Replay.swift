@@ -17,12 +17,13 @@ public struct Replay {
         public var exitStatus: Int32 { firstFailure == nil && firstDifference == nil ? 0 : 1 }
     }
 
-    /// Reads the cells of `path`: a journal when it starts with the journal header, a
-    /// percent-format script otherwise.
+    /// Reads the cells of `path`: the successful cells of a journal when it starts with the
+    /// journal header, every cell of a percent-format script otherwise.
     public static func cells(of path: String) throws -> [RecordedCell] {
         if Journal.isJournal(path) {
+            // As `%save` does, only the cells that succeeded (an interrupted one may never end).
             // Journal sources are as typed; in saved form they read like a script's cells.
-            return try Journal.read(from: path).map {
+            return try Journal.read(from: path).filter { $0.status == .ok }.map {
                 RecordedCell(number: $0.number, source: PercentFormat.savedSource(of: $0), expected: $0.display)
             }
         }
