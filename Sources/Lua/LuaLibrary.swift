@@ -20,9 +20,8 @@ public final class LuaLibrary {
         self.lua = lua
         let L = lua.pointer
         lua_createtable(L, 0, 16)
-        lua_pushvalue(L, -1)
-        lua_setglobal(L, name)
         reference = luaL_ref(L, ember_registry_index())  // the table, even if the global changes
+        lua.setGlobal(name) { lua_rawgeti($0.pointer, ember_registry_index(), lua_Integer(reference)) }
         lua.docs.add(LuaDoc(name: name, signature: name, summary: summary))
     }
 
@@ -100,8 +99,7 @@ extension LuaState {
         _ name: String, _ signature: String, _ summary: String, _ body: @escaping LuaFunction
     ) {
         docs.add(LuaDoc(name: name, signature: signature, summary: summary))
-        pushFunction(named: name, body)
-        lua_setglobal(pointer, name)
+        setGlobal(name) { _ in pushFunction(named: name, body) }
     }
 }
 

@@ -154,8 +154,17 @@ public final class LuaState {
 
     /// Sets the global `name` to `value`.
     public func setGlobal(_ name: String, _ value: some LuaPushable) {
-        value.push(onto: LuaCall(pointer, lua: self, name: name))
-        lua_setglobal(pointer, name)
+        setGlobal(name) { value.push(onto: $0) }
+    }
+
+    /// Sets the global `name` to the one value `push` pushes. The write is raw, so a metatable
+    /// on the globals table (strict mode) never runs from Swift.
+    func setGlobal(_ name: String, pushing push: (LuaCall) -> Void) {
+        lua_rawgeti(pointer, ember_registry_index(), lua_Integer(LUA_RIDX_GLOBALS))
+        lua_pushstring(pointer, name)
+        push(LuaCall(pointer, lua: self, name: name))
+        lua_rawset(pointer, -3)
+        lua_settop(pointer, -2)
     }
 
     /// The global `name`, read raw from the globals table and converted.

@@ -99,10 +99,13 @@ public final class Session {
     private func keepValues(from first: Int32, to last: Int32, in record: inout CellRecord) {
         guard record.kind != .statement, first <= last else { return }
         let L = lua.pointer
+        // Raw writes: a metatable the user put on _G (strict mode) must not run from Swift.
         lua_rawgeti(L, ember_registry_index(), lua_Integer(LUA_RIDX_GLOBALS))
+        lua_pushstring(L, "_")
         lua_pushvalue(L, first)
-        lua_setfield(L, -2, "_")
-        if lua_getfield(L, -1, "Out") == LUA_TTABLE {
+        lua_rawset(L, -3)
+        lua_pushstring(L, "Out")
+        if lua_rawget(L, -2) == LUA_TTABLE {
             lua_pushvalue(L, first)
             lua_rawseti(L, -2, lua_Integer(record.number))
         }

@@ -135,6 +135,16 @@ final class QuietSession {
         #expect(s.run("type(print)").result == "\"function\"")
     }
 
+    @Test func strictGlobalsNeverRaiseFromSwift() {
+        let s = QuietSession()
+        s.run("setmetatable(_G, {__newindex = function(_, k) error('undeclared ' .. k, 2) end, __index = function(_, k) error('undefined ' .. k, 2) end})")
+        #expect(s.run("1 + 1").result == "2")  // `_` and `Out` are written raw
+        #expect(s.run("_").result == "2")
+        let undeclared = s.run("local a = 1")
+        #expect(undeclared.status == .error && undeclared.error?.contains("undeclared a") == true)
+        #expect(s.session.userGlobals().isEmpty)
+    }
+
     @Test func requireEmberReturnsTheLibraries() {
         let s = QuietSession()
         #expect(s.run("type(require('ember'))").result == "\"table\"")
