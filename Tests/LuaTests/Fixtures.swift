@@ -49,6 +49,22 @@ final class Fixture {
             let results = try call.call(f) { call in call.pushArgument(2) }
             return results.reduce(0) { $0 + call.push($1) }
         }
+        counter.function("inspect", "counter.inspect(v, w) -> table", "Lua semantics from Swift.") { call in
+            // v.name, #v, v .. w, v < w, v + w — each through its metamethods, protected.
+            let name = try call.field("name", of: 1)
+            let length = try call.length(at: 1)
+            let joined = try call.concatenate([1, 2])
+            let less = try call.compare(1, 2, .lessThan)
+            let sum = try call.arithmetic(.add, 1, 2)
+            try call.setField("seen", of: 1, to: true)
+            return call.pushTable { table in
+                table.set("name", name)
+                table.set("length", length)
+                table.set("joined", joined)
+                table.set("less", less)
+                table.set("sum", sum)
+            }
+        }
         counter.function("fail", "counter.fail()", "Throws a Swift error.") { _ in
             throw LuaMessageError("native failure")
         }

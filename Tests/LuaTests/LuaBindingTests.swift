@@ -93,7 +93,7 @@ extension LuaTargetTests {
             #expect(fixture.lua.docs.lookup("counter.sum")?.signature == "counter.sum(a, b[, {scale=}]) -> number")
             #expect(fixture.lua.docs.lookup("Counter:add")?.summary == "Adds n.")
             #expect(fixture.lua.docs.lookup("Counter.value") != nil)
-            #expect(fixture.lua.docs.entries(withPrefix: "counter.").count == 6)
+            #expect(fixture.lua.docs.entries(withPrefix: "counter.").count == 7)
             #expect(fixture.lua.libraryNames == ["counter"])
         }
 

@@ -27,6 +27,25 @@ fails("native failure", counter.fail)
 fails("unknown option 'scael'; valid options: offset, scale", counter.sum, 1, 2, {scael = 1})
 fails("options must be name=value pairs", counter.sum, 1, 2, {1})
 
+-- Swift using Lua's semantics (metamethods) through the protected helpers
+local log = {}
+local mt = {
+    __index = function(_, k) return "indexed " .. k end,
+    __newindex = function(_, k, v) log[k] = v end,
+    __len = function() return 42 end,
+    __concat = function(a, b) return "joined" end,
+    __lt = function() return true end,
+    __add = function() return 7 end,
+}
+local v, w = setmetatable({}, mt), setmetatable({}, mt)
+local seen = counter.inspect(v, w)
+assert(seen.name == "indexed name" and seen.length == 42 and seen.joined == "joined")
+assert(seen.less == true and seen.sum == 7 and log.seen == true)
+local broken = setmetatable({}, {__len = function() error("len failed") end, __index = function() return 1 end})
+fails("len failed", counter.inspect, broken, broken)
+fails("attempt to perform arithmetic", counter.inspect, setmetatable({}, {__len = function() return 1 end,
+    __concat = function() return "" end, __lt = function() return false end}), {})
+
 -- coroutines calling Swift functions
 local co = coroutine.wrap(function(x) coroutine.yield(counter.sum(x, 1)) return counter.new(x):get() end)
 assert(co(1) == 2 and co() == 1)
