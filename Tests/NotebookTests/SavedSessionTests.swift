@@ -56,6 +56,16 @@ private func temporaryPath(_ name: String) -> String {
         #expect(failing.firstDifference == 2 && failing.exitStatus == 1 && failing.cellsRun == 2)
     }
 
+    @Test func cellsEndingInReturnSaveAsValidLuaAndReplay() {
+        let s = QuietSession()
+        let record = s.run("local t = {1, 2}\nreturn t, #t")
+        #expect(record.kind == .block && record.result == "{1, 2}, 2")
+        let script = PercentFormat.script(for: s.session.cells)
+        #expect(QuietSession().run(script + "\nx = 1").status == .ok)  // nothing ends the script early
+        let outcome = Replay.run(PercentFormat.parse(script), in: QuietSession().session, check: true) { _ in }
+        #expect(outcome.exitStatus == 0)
+    }
+
     @Test func replayReportsFailedCells() {
         let cells = PercentFormat.parse(PercentFormat.script(for: sampleSession().session.cells, includeFailed: true))
         let outcome = Replay.run(cells, in: QuietSession().session, check: true) { _ in }
