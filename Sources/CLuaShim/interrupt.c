@@ -64,7 +64,8 @@ void ember_interrupt_arm(lua_State *L) {
 
 void ember_interrupt_disarm(lua_State *L) {
     hook_target = NULL; /* first, so a late signal cannot set the hook again */
-    lua_sethook(L, NULL, 0, 0);
+    if (lua_gethook(L) == interrupt_hook) /* a user's debug.sethook stays */
+        lua_sethook(L, NULL, 0, 0);
 }
 
 int ember_interrupt_pending(void) { return *interrupt_flag != 0; }

@@ -145,6 +145,12 @@ final class QuietSession {
         #expect(s.session.userGlobals().isEmpty)
     }
 
+    @Test func aUsersDebugHookSurvivesTheCell() {
+        let s = QuietSession()
+        s.run("hits = 0 debug.sethook(function() hits = hits + 1 end, '', 1000)")
+        #expect(s.run("debug.gethook() ~= nil").result == "true")
+    }
+
     @Test func requireEmberReturnsTheLibraries() {
         let s = QuietSession()
         #expect(s.run("type(require('ember'))").result == "\"table\"")
