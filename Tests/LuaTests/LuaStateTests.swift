@@ -80,6 +80,20 @@ extension LuaTargetTests {
             #expect(fixture.output == "in file")
         }
 
+        @Test func statesAreFreedWithTheirObjects() throws {
+            weak var weakState: LuaState?
+            weak var weakCounter: Counter?
+            do {
+                let lua = LuaState(output: LuaOutput { _ in })
+                Fixture.register(lua)
+                try lua.evaluate("c = counter.new(1) keep = counter.apply(function(x) return x end, 2)")
+                if case .object(let object) = lua.global("c") { weakCounter = object as? Counter }
+                weakState = lua
+            }
+            #expect(weakState == nil)
+            #expect(weakCounter == nil)
+        }
+
         @Test func errorsInsideGcBecomeWarnings() throws {
             let fixture = Fixture()
             try fixture.lua.evaluate("setmetatable({}, {__gc = function() error('in gc') end}) collectgarbage()")
