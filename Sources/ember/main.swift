@@ -11,7 +11,7 @@ let dataDirectory = "\(dataHome)/ember"
 
 // `ember --version`: one line per component.
 var versionLines = ["ember \(EmberVersion.version) (\(EmberVersion.lua))"]
-// The BLAS kernel line goes here (added with TensorCore's BLAS selection).
+versionLines.append("OpenBLAS kernel: \(BLAS.kernelDescription), \(Parallel.threadCount) threads")
 
 let settings = EmberSettings(
     historyPath: environment["EMBER_HISTORY"] ?? "\(dataDirectory)/history",
