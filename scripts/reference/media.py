@@ -7,7 +7,7 @@ Outputs (Tests/Fixtures/media/):
   *.mp4/*.webm/*.mkv/*.mov, *.wav/*.flac/*.ogg   the media
   <name>.video.safetensors   PyAV: every frame's time, RGB24 frames at a few indices (native size)
   <name>.audio.safetensors   soundfile (libsndfile files) or PyAV (container tracks): [C, N] float32
-  resample.safetensors       scipy.signal.resample_poly of float32.wav and int16.wav to 16 kHz
+  resample.safetensors       scipy.signal.resample_poly of float32.wav to 22.05 kHz, int16.wav to 16 kHz
   image_processors.safetensors, feature_extractor.safetensors   transformers 5 (PIL backend)
   manifest.json              what each fixture holds, for the Swift tests
 """
@@ -138,9 +138,9 @@ def audio_references(manifest):
                   str(OUT / f"{name}.audio.safetensors"))
         manifest[name]["audio"] = {"rate": rate, "channels": samples.shape[0], "count": samples.shape[1]}
     refs = {}
-    for name in ["float32.wav", "int16.wav"]:
+    for name, target in [("float32.wav", 22050), ("int16.wav", 16000)]:
         data, rate = sf.read(OUT / name, dtype="float32", always_2d=True)
-        ratio = Fraction(16000, rate)
+        ratio = Fraction(target, rate)
         refs[name] = resample_poly(data.astype(np.float64), ratio.numerator, ratio.denominator,
                                    axis=0).T.astype(np.float32).copy()
     save_file(refs, str(OUT / "resample.safetensors"))
