@@ -19,6 +19,7 @@ public enum Audio {
         var audio: PlanarAudio
         do {
             let file = try SndFile(path: path)
+            try file.checkComplete()
             audio = try file.read(range: options.sampleRange(rate: Int(file.info.samplerate)))
         } catch MediaError.file(_, let sndfileReason) where sndfileReason.hasPrefix("libsndfile:") {
             do {

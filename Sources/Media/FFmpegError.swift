@@ -12,7 +12,3 @@ func ffmpegReason(_ code: Int32) -> String {
 let averrorEOF = ember_averror_eof()
 let averrorEAGAIN = ember_averror_eagain()
 let noPTS = ember_nopts_value()
-
-/// Silences FFmpeg's logging once per process: every failure reaches the caller as a
-/// ``MediaError`` carrying FFmpeg's reason, so log lines on stderr would only repeat it.
-let quietFFmpegLog: Void = av_log_set_level(AV_LOG_QUIET)

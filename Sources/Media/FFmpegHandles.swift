@@ -12,20 +12,32 @@ final class FormatContext {
 
     /// Opens `path` and reads its headers. `avformat_open_input` frees the context on failure.
     init(path: String) throws {
-        _ = quietFFmpegLog
-        var context: UnsafeMutablePointer<AVFormatContext>?
-        let status = avformat_open_input(&context, path, nil, nil)
-        guard status >= 0, let context else {
+        // Allocated here rather than by avformat_open_input so the log can watch it from the
+        // first header read on.
+        guard var context = avformat_alloc_context() else {
+            throw MediaError.file(path: path, reason: "cannot allocate a demuxer")
+        }
+        FFmpegLog.watch(context)
+        var opened: UnsafeMutablePointer<AVFormatContext>? = context
+        let status = avformat_open_input(&opened, path, nil, nil)
+        guard status >= 0, let opened else {
+            // avformat_open_input has freed the context.
+            FFmpegLog.forget(context)
             throw MediaError.file(path: path, reason: "cannot open: \(ffmpegReason(status))")
         }
+        context = opened
         self.pointer = context
         self.path = path
     }
 
     deinit {
+        FFmpegLog.forget(pointer)
         var context: UnsafeMutablePointer<AVFormatContext>? = pointer
         avformat_close_input(&context)
     }
+
+    /// The demuxer's own words when it found the file cut short, e.g. "File ended prematurely".
+    var truncationWarning: String? { FFmpegLog.truncation(of: pointer) }
 
     /// Reads enough packets to learn each stream's codec parameters.
     func findStreamInfo() throws {

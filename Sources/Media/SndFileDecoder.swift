@@ -20,6 +20,26 @@ final class SndFile {
 
     deinit { sf_close(handle) }
 
+    /// Throws when the header promises more sample data than the file holds.
+    ///
+    /// libsndfile reads what is there and only notes the shortfall in its log, as
+    /// `data : 44100 (should be 16956)`. Streaming writers leave 0 or 0xFFFFFFFF as a placeholder
+    /// size; those files are complete and pass.
+    func checkComplete() throws {
+        var log = [CChar](repeating: 0, count: 4096)
+        _ = sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
+        let text = String(decoding: log.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix("data") {
+            let numbers = line.split { !$0.isNumber }.compactMap { Int($0) }
+            guard line.contains("should be"), numbers.count == 2 else { continue }
+            let (declared, actual) = (numbers[0], numbers[1])
+            if declared > actual && declared != 0 && declared < 0xFFFF_FFF0 {
+                throw MediaError.file(path: path, reason:
+                    "truncated: the header declares \(declared) bytes of samples, the file holds \(actual)")
+            }
+        }
+    }
+
     /// Reads samples `[range.start, range.stop)` (frames at the file's rate) as float planes,
     /// the values `sf_readf_float` gives — the same library and call soundfile uses for float32.
     func read(range: (start: Int, stop: Int?)) throws -> PlanarAudio {

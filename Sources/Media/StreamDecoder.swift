@@ -30,7 +30,10 @@ final class StreamDecoder {
     /// the timestamp PyAV and torchvision report, or nil when the stream carries none.
     func seconds(of frame: UnsafeMutablePointer<AVFrame>) -> Double? {
         let ticks = frame.pointee.best_effort_timestamp
-        return ticks == noPTS ? nil : Double(ticks) * timeBase
+        guard ticks != noPTS else { return nil }
+        // One rounding of ticks·num/den, as PyAV's `float(pts * time_base)` gives.
+        let base = stream.pointee.time_base
+        return Double(ticks) * Double(base.num) / Double(base.den)
     }
 
     /// Seeks to the last keyframe at or before `time` (seconds) and resets the decoder, so that
@@ -65,6 +68,9 @@ final class StreamDecoder {
         }
         if let io = file.pointer.pointee.pb, io.pointee.error < 0, io.pointee.error != averrorEOF {
             throw file.fail("read error", io.pointee.error)
+        }
+        if let warning = file.truncationWarning {
+            throw MediaError.file(path: file.path, reason: "truncated: \(warning)")
         }
         try send(nil)
         _ = try receive(body)
