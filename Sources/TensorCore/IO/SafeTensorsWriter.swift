@@ -1,0 +1,97 @@
+import FoundationEssentials
+
+/// Reading whole files and sharded checkpoints, and writing safetensors files.
+public enum SafeTensors {
+    /// Every tensor of one safetensors file.
+    public static func load(path: String) throws -> [String: Tensor] {
+        try SafeTensorsFile(path: path).tensors()
+    }
+
+    /// Every tensor of a sharded checkpoint, from its `model.safetensors.index.json`: the index's
+    /// `weight_map` names the shard that holds each tensor.
+    public static func loadSharded(indexPath: String) throws -> [String: Tensor] {
+        let folder = indexPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        struct Index: Decodable { let weight_map: [String: String] }
+        let bytes: Data
+        do { bytes = try Data(contentsOf: URL(filePath: indexPath)) } catch {
+            throw TensorError.io("\(indexPath): cannot read the shard index: \(error)")
+        }
+        let index: Index
+        do { index = try JSONDecoder().decode(Index.self, from: bytes) } catch {
+            throw TensorError.io("\(indexPath): not a safetensors index (a JSON object with weight_map): \(error)")
+        }
+        var shards: [String: SafeTensorsFile] = [:]
+        var result: [String: Tensor] = [:]
+        for (name, shard) in index.weight_map.sorted(by: { $0.key < $1.key }) {
+            guard !shard.contains("/") else { throw TensorError.io("\(indexPath): shard name '\(shard)' must be a file in the same folder") }
+            let file = try shards[shard] ?? SafeTensorsFile(path: folder.isEmpty ? shard : folder + "/" + shard)
+            shards[shard] = file
+            guard file.entries[name] != nil else {
+                throw TensorError.io("\(indexPath): the index puts '\(name)' in \(shard), which does not contain it")
+            }
+            result[name] = try file.tensor(name)
+        }
+        return result
+    }
+
+    /// Writes `tensors` (any layout; stored contiguous, in their own dtype) with optional
+    /// string `metadata`, atomically. Names are stored sorted; the header is padded with spaces
+    /// to a multiple of 8 bytes, as Hugging Face's writer does.
+    public static func save(_ tensors: [String: Tensor], metadata: [String: String]? = nil, to path: String) throws {
+        let names = tensors.keys.sorted()
+        var header = "{"
+        var parts: [String] = []
+        if let metadata {
+            let fields = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            parts.append("\"__metadata__\":{\(fields.joined(separator: ","))}")
+        }
+        var offset = 0
+        var ordered: [Tensor] = []
+        for name in names {
+            let t = tensors[name]!.detached().contiguous()
+            let bytes = t.count * t.dtype.byteCount
+            parts.append("\(jsonString(name)):{\"dtype\":\"\(code(t.dtype))\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            offset += bytes
+            ordered.append(t)
+        }
+        header += parts.joined(separator: ",") + "}"
+        var headerBytes = Array(header.utf8)
+        while (8 + headerBytes.count) % 8 != 0 { headerBytes.append(0x20) }
+        try AtomicFile.write(to: path) { write in
+            var n = UInt64(headerBytes.count).littleEndian
+            try withUnsafeBytes(of: &n) { try write($0) }
+            try headerBytes.withUnsafeBytes { try write($0) }
+            for t in ordered {
+                try write(UnsafeRawBufferPointer(start: t.storage.base + t.offset * t.dtype.byteCount, count: t.count * t.dtype.byteCount))
+            }
+        }
+    }
+
+    private static func code(_ d: DType) -> String {
+        switch d {
+        case .float32: return "F32"
+        case .float64: return "F64"
+        case .int64: return "I64"
+        case .bool: return "BOOL"
+        case .float16: return "F16"
+        case .bfloat16: return "BF16"
+        }
+    }
+}
+
+/// A JSON string literal for `s`, escaping quotes, backslashes and control characters.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Pointwise functions of one tensor. The `…Derivative` cases are the fused derivatives the
+/// backward passes of the activations use.
+enum UnaryKind {
+    case neg, exp, log, sqrt, rsqrt, abs, sign, tanh, sigmoid, relu, gelu, geluTanh, quickGelu
+    case reluDerivative, geluDerivative, geluTanhDerivative, quickGeluDerivative
+}
+
+private let sqrtHalf: Float = 0.707_106_781_186_547_5
+private let invSqrt2Pi: Float = 0.398_942_280_401_432_7
+private let sqrt2OverPi: Float = 0.797_884_560_802_865_4
+
+/// Applies `kind` to every element (no autograd). Integer and half inputs compute in float32,
+/// except `neg`, `abs` and `sign`, which keep int64.
+func unaryKernel(_ x0: Tensor, _ kind: UnaryKind) -> Tensor {
+    if x0.dtype == .int64 && (kind == .neg || kind == .abs || kind == .sign) {
+        let x = x0.contiguous(), out = Tensor(zeros: x.shape, dtype: .int64)
+        let s = x.pointer(as: Int64.self), d = out.pointer(as: Int64.self)
+        for i in 0..<x.count {
+            switch kind {
+            case .neg: d[i] = 0 &- s[i]
+            case .abs: d[i] = s[i] < 0 ? 0 &- s[i] : s[i]
+            default: d[i] = s[i] > 0 ? 1 : (s[i] < 0 ? -1 : 0)
+            }
+        }
+        return out
+    }
+    let type = x0.dtype.floatComputeType
+    let x = x0.dtype == type && x0.isContiguous ? x0 : {
+        let c = Tensor(zeros: x0.shape, dtype: type)
+        copyElements(from: x0, to: c)
+        return c
+    }()
+    let out = Tensor(zeros: x.shape, dtype: type)
+    if type == .float64 {
+        let f = doubleFunction(kind)
+        let s = x.pointer(as: Double.self), d = out.pointer(as: Double.self)
+        Parallel.forEachRange(count: x.count) { r in for i in r { d[i] = f(s[i]) } }
+        return out
+    }
+    let s = x.pointer(as: Float.self), d = out.pointer(as: Float.self)
+    @inline(__always) func run(_ f: (Vec) -> Vec) {
+        Parallel.forEachRange(count: x.count, cost: 4) { r in
+            VectorMath.map(s + r.lowerBound, d + r.lowerBound, r.count, f)
+        }
+    }
+    switch kind {
+    case .neg: run { -$0 }
+    case .exp: run(VectorMath.exp)
+    case .log: run(VectorMath.log)
+    case .sqrt: run { $0.squareRoot() }
+    case .rsqrt: run { 1 / $0.squareRoot() }
+    case .abs: run(VectorMath.abs)
+    case .sign: run { v in
+        Vec(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0)
+            .replacing(with: v, where: v .!= v)
+    }
+    case .tanh: run(VectorMath.tanh)
+    case .sigmoid: run(VectorMath.sigmoid)
+    case .relu: run { $0.replacing(with: 0, where: $0 .< 0) }
+    case .reluDerivative: run { Vec(repeating: 0).replacing(with: 1, where: $0 .> 0) }
+    case .gelu: run(geluExact)
+    case .geluDerivative: run(geluExactDerivative)
+    case .geluTanh: run(geluTanh)
+    case .geluTanhDerivative: run(geluTanhDerivative)
+    case .quickGelu: run { $0 * VectorMath.sigmoid($0 * 1.702) }
+    case .quickGeluDerivative: run { v in
+        let s = VectorMath.sigmoid(v * 1.702)
+        return s + v * 1.702 * s * (1 - s)
+    }
+    }
+    return out
+}
+
+/// gelu(x) = x·Φ(x) with Φ(x) = erfc(−x/√2)/2, written so that both tails keep relative
+/// accuracy: for x < 0 the small erfc(|x|/√2) is used directly, for x ≥ 0 its complement.
+@inline(__always)
+private func geluExact(_ x: Vec) -> Vec {
+    let e = VectorMath.erfcOfMagnitude(x * sqrtHalf)  // erfc(|x|/√2)
+    let phi = (1 - 0.5 * e).replacing(with: 0.5 * e, where: x .< 0)
+    return x * phi
+}
+
+/// gelu'(x) = Φ(x) + x·φ(x).
+@inline(__always)
+private func geluExactDerivative(_ x: Vec) -> Vec {
+    let e = VectorMath.erfcOfMagnitude(x * sqrtHalf)
+    let phi = (1 - 0.5 * e).replacing(with: 0.5 * e, where: x .< 0)
+    return phi + x * invSqrt2Pi * VectorMath.exp(-0.5 * x * x)
+}
+
+/// The tanh approximation: 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))).
+@inline(__always)
+private func geluTanh(_ x: Vec) -> Vec {
+    let t = VectorMath.tanh(sqrt2OverPi * (x + 0.044715 * x * x * x))
+    return 0.5 * x * (1 + t)
+}
+
+@inline(__always)
+private func geluTanhDerivative(_ x: Vec) -> Vec {
+    let u = sqrt2OverPi * (x + 0.044715 * x * x * x)
+    let t = VectorMath.tanh(u)
+    let du = sqrt2OverPi * (1 + 3 * 0.044715 * x * x)
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
+}
+
+/// The float64 definitions, straight from libm: the exact reference for gradient checks.
+private func doubleFunction(_ kind: UnaryKind) -> (Double) -> Double {
+    let invSqrt2 = 0.707_106_781_186_547_5, c = 0.797_884_560_802_865_4
+    func sig(_ v: Double) -> Double { 1 / (1 + Glibc.exp(-v)) }
+    switch kind {
+    case .neg: return { -$0 }
+    case .exp: return { Glibc.exp($0) }
+    case .log: return { Glibc.log($0) }
+    case .sqrt: return { $0.squareRoot() }
+    case .rsqrt: return { 1 / $0.squareRoot() }
+    case .abs: return { Swift.abs($0) }
+    case .sign: return { $0 > 0 ? 1 : ($0 < 0 ? -1 : ($0.isNaN ? $0 : 0)) }
+    case .tanh: return { Glibc.tanh($0) }
+    case .sigmoid: return sig
+    case .relu: return { $0 < 0 ? 0 : $0 }
+    case .reluDerivative: return { $0 > 0 ? 1 : 0 }
+    case .gelu: return { 0.5 * $0 * erfc(-$0 * invSqrt2) }
+    case .geluDerivative: return { 0.5 * erfc(-$0 * invSqrt2) + $0 * 0.398_942_280_401_432_7 * Glibc.exp(-0.5 * $0 * $0) }
+    case .geluTanh: return { 0.5 * $0 * (1 + Glibc.tanh(c * ($0 + 0.044715 * $0 * $0 * $0))) }
+    case .geluTanhDerivative: return { x in
+        let t = Glibc.tanh(c * (x + 0.044715 * x * x * x))
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+    }
+    case .quickGelu: return { $0 * sig(1.702 * $0) }
+    case .quickGeluDerivative: return { x in
+        let s = sig(1.702 * x)
+        return s + x * 1.702 * s * (1 - s)
+    }
+    }
+}
