@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let voice = try Audio.read("voice.flac", options: AudioOptions(rate: 16_000, mono: true))
-/// voice.shape  // [N]
+/// voice.samples.shape  // [N]
 /// ```
 public enum Audio {
     /// Decodes `path` to float32 `[C, N]` (or `[N]` with ``AudioOptions/mono``).
@@ -36,6 +36,6 @@ public enum Audio {
             audio = try Resampler(channels: audio.channels.count, from: audio.rate, to: rate, path: path)
                 .resample(audio)
         }
-        return audio.clip(mono: options.mono)
+        return try audio.clip(mono: options.mono)
     }
 }

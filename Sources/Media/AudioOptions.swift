@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Options of ``Audio/read(_:options:)``, mirroring `data.audio`'s options table.
 public struct AudioOptions: Sendable, Equatable {
     /// Resample to this rate in Hz (`rate=`); the file's own rate by default.
@@ -40,16 +42,14 @@ public struct AudioOptions: Sendable, Equatable {
     }
 }
 
-/// Decoded audio as float32, channel-major.
+/// Decoded audio as float32.
 public struct AudioClip: Sendable {
     /// `[C, N]`, or `[N]` after a mono mix-down.
-    public var shape: [Int]
-    /// Channel 0's samples, then channel 1's, …
-    public var scalars: [Float]
-    /// The sample rate of `scalars` in Hz.
+    public var samples: Tensor
+    /// The sample rate of `samples` in Hz.
     public var rate: Int
     /// Samples per channel.
-    public var count: Int { shape.last ?? 0 }
+    public var count: Int { samples.shape.last ?? 0 }
 }
 
 /// Planar float audio as the decoders produce it: one array per channel.
@@ -70,8 +70,9 @@ struct PlanarAudio {
         return PlanarAudio(channels: [sum.map { $0 * scale }], rate: rate)
     }
 
-    func clip(mono: Bool) -> AudioClip {
-        AudioClip(shape: mono ? [count] : [channels.count, count],
-                  scalars: channels.flatMap { $0 }, rate: rate)
+    func clip(mono: Bool) throws -> AudioClip {
+        AudioClip(samples: try Tensor(shape: mono ? [count] : [channels.count, count],
+                                      scalars: channels.flatMap { $0 }),
+                  rate: rate)
     }
 }

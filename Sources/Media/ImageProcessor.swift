@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The image preprocessing of Hugging Face's `ViTImageProcessor` and `CLIPImageProcessor` on
 /// their PIL backend (MODELS.md §7.1): resize with Pillow's filter on 8-bit RGB, center crop,
 /// rescale by 1/255, normalize — giving what `processor(images=…)["pixel_values"]` gives.
@@ -73,31 +75,14 @@ public struct ImageProcessor: Sendable, Equatable {
     }
 
     /// One image as float32 `[3, h, w]`.
-    public func process(_ image: RGBImage) throws -> (shape: [Int], scalars: [Float]) {
+    public func process(_ image: RGBImage) throws -> Tensor {
         let out = try process([image])
-        return (Array(out.shape.dropFirst()), out.scalars)
+        return try out.reshaped(Array(out.shape.dropFirst()))
     }
 
     /// Images (the frames of a clip) as float32 `[T, 3, h, w]`; all must give the same size.
-    public func process(_ images: [RGBImage]) throws -> (shape: [Int], scalars: [Float]) {
-        let tables = byteTables()
-        var scalars: [Float] = []
-        var frameSize: (Int, Int)?
-        for image in images {
-            let ready = try resizedAndCropped(image)
-            if let frameSize, frameSize != (ready.height, ready.width) {
-                throw MediaError.invalidArgument("images resize to different sizes: "
-                    + "\(frameSize.0)×\(frameSize.1) and \(ready.height)×\(ready.width)")
-            }
-            frameSize = (ready.height, ready.width)
-            let plane = ready.width * ready.height
-            let first = scalars.count
-            scalars.append(contentsOf: repeatElement(0, count: 3 * plane))
-            for p in 0..<plane {
-                for c in 0..<3 { scalars[first + c * plane + p] = tables[c][Int(ready.pixels[p * 3 + c])] }
-            }
-        }
-        return ([images.count, 3, frameSize?.0 ?? 0, frameSize?.1 ?? 0], scalars)
+    public func process(_ images: [RGBImage]) throws -> Tensor {
+        try Video.floatFrames(images.map(resizedAndCropped), tables: byteTables())
     }
 
     /// One 256-entry table per channel with numpy's arithmetic: the rescale in float64 then

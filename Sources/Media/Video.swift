@@ -1,9 +1,9 @@
-/// Decoded video frames as float32 `[T, 3, H, W]` in 0...1 (or normalized), channel-first.
+import TensorCore
+
+/// Decoded video frames as float32 `[T, 3, H, W]`, channel-first.
 public struct VideoClip: Sendable {
-    /// `[T, 3, H, W]`.
-    public var shape: [Int]
-    /// The frames, contiguous in `shape` order.
-    public var scalars: [Float]
+    /// `[T, 3, H, W]` in 0...1, or normalized when ``VideoOptions/normalization`` is set.
+    public var frames: Tensor
     /// Each frame's presentation time in seconds, from the stream's own timestamps.
     public var times: [Double]
     /// The file's container and stream information.
@@ -23,7 +23,7 @@ public struct RGBClip: Sendable {
 /// ```swift
 /// let clip = try Video.read("screen.mp4", options: VideoOptions(
 ///     selection: .count(8), resize: .shortestEdge(224), centerCrop: true, normalization: .clip))
-/// clip.shape   // [8, 3, 224, 224]
+/// clip.frames.shape   // [8, 3, 224, 224]
 /// ```
 public enum Video {
     /// Decodes the frames `options` select as float32 `[T, 3, H, W]`.
@@ -31,39 +31,17 @@ public enum Video {
     /// Values are `byte / 255`, then `(x − mean) / std` when ``VideoOptions/normalization`` is set.
     /// - Throws: ``MediaError`` naming the file and FFmpeg's reason; `TensorError.interrupted`
     ///   when ``Interrupt`` is raised during decoding.
-    public static func read(_ path: String, options: VideoOptions = VideoOptions()) throws
-        -> VideoClip
-    {
-        let decoder = VideoDecoder(path: path, options: options)
-        var tables: [[Float]] = []
-        var scalars: [Float] = []
-        let result = try decoder.run { rgb, stride, g, copies in
-            if tables.isEmpty {
-                tables = ByteTables.make(options.normalization)
-                scalars.reserveCapacity(g.width * g.height * 3 * 16)
-            }
-            let first = scalars.count
-            let plane = g.width * g.height
-            scalars.append(contentsOf: repeatElement(0, count: plane * 3))
-            scalars.withUnsafeMutableBufferPointer { out in
-                ByteTables.planar(rgb: rgb, stride: stride, geometry: g, tables: tables,
-                                  into: out.baseAddress! + first)
-            }
-            for _ in 1..<max(copies, 1) { scalars.append(contentsOf: scalars[first..<first + plane * 3]) }
-        }
-        let g = result.geometry
-        return VideoClip(shape: [result.times.count, 3, g.height, g.width], scalars: scalars,
-                         times: result.times, info: result.info)
+    public static func read(_ path: String, options: VideoOptions = VideoOptions()) throws -> VideoClip {
+        let clip = try readRGB(path, options: options)
+        return VideoClip(frames: try floatFrames(clip.frames, normalization: options.normalization),
+                         times: clip.times, info: clip.info)
     }
 
     /// Decodes the frames `options` select as RGB images; ``VideoOptions/normalization`` is
     /// ignored (it applies to float output only).
-    public static func readRGB(_ path: String, options: VideoOptions = VideoOptions()) throws
-        -> RGBClip
-    {
-        let decoder = VideoDecoder(path: path, options: options)
+    public static func readRGB(_ path: String, options: VideoOptions = VideoOptions()) throws -> RGBClip {
         var frames: [RGBImage] = []
-        let result = try decoder.run { rgb, stride, g, copies in
+        let result = try VideoDecoder(path: path, options: options).run { rgb, stride, g, copies in
             var pixels = [UInt8](repeating: 0, count: g.width * g.height * 3)
             pixels.withUnsafeMutableBufferPointer { out in
                 for y in 0..<g.height {
@@ -76,39 +54,44 @@ public enum Video {
         }
         return RGBClip(frames: frames, times: result.times, info: result.info)
     }
-}
 
-/// Byte → float conversion through one 256-entry table per channel: exact `(b/255 − mean)/std`
-/// at the cost of a load, and the de-interleave into planes in the same pass.
-enum ByteTables {
-    static func make(_ normalization: Normalization?) -> [[Float]] {
-        (0..<3).map { c in
+    /// Equally sized RGB images as float32 `[T, 3, H, W]`: `byte / 255`, then normalized.
+    public static func floatFrames(_ images: [RGBImage], normalization: Normalization?) throws -> Tensor {
+        try floatFrames(images, tables: (0..<3).map { c in
             (0..<256).map { b in
                 let x = Float(b) / 255
-                guard let n = normalization else { return x }
-                return (x - n.mean[c]) / n.std[c]
+                return normalization.map { (x - $0.mean[c]) / $0.std[c] } ?? x
             }
-        }
+        })
     }
 
-    /// Writes the crop window of packed RGB24 rows as three float planes at `out`.
-    static func planar(rgb: UnsafePointer<UInt8>, stride: Int, geometry g: VideoDecoder.Geometry,
-                       tables: [[Float]], into out: UnsafeMutablePointer<Float>) {
-        let plane = g.width * g.height
-        tables[0].withUnsafeBufferPointer { r in
-            tables[1].withUnsafeBufferPointer { gr in
-                tables[2].withUnsafeBufferPointer { b in
-                    for y in 0..<g.height {
-                        let row = rgb + (g.top + y) * stride + g.left * 3
-                        let o = out + y * g.width
-                        for x in 0..<g.width {
-                            o[x] = r[Int(row[3 * x])]
-                            o[plane + x] = gr[Int(row[3 * x + 1])]
-                            o[2 * plane + x] = b[Int(row[3 * x + 2])]
+    /// Converts bytes to floats through one 256-entry table per channel — an exact value for the
+    /// cost of a load — de-interleaving into planes in the same pass.
+    static func floatFrames(_ images: [RGBImage], tables: [[Float]]) throws -> Tensor {
+        let (h, w) = (images.first?.height ?? 0, images.first?.width ?? 0)
+        guard images.allSatisfy({ $0.width == w && $0.height == h }) else {
+            throw MediaError.invalidArgument("frames of different sizes cannot form one tensor")
+        }
+        let tensor = Tensor.zeros([images.count, 3, h, w])
+        let plane = h * w
+        try tensor.withUnsafeMutableFloats { out in
+            tables[0].withUnsafeBufferPointer { r in
+                tables[1].withUnsafeBufferPointer { g in
+                    tables[2].withUnsafeBufferPointer { b in
+                        for (t, image) in images.enumerated() {
+                            let o = out.baseAddress! + t * 3 * plane
+                            image.pixels.withUnsafeBufferPointer { px in
+                                for p in 0..<plane {
+                                    o[p] = r[Int(px[3 * p])]
+                                    o[plane + p] = g[Int(px[3 * p + 1])]
+                                    o[2 * plane + p] = b[Int(px[3 * p + 2])]
+                                }
+                            }
                         }
                     }
                 }
             }
         }
+        return tensor
     }
 }

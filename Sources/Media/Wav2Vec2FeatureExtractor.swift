@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Hugging Face's `Wav2Vec2FeatureExtractor` (MODELS.md §7.2): per-utterance zero-mean,
 /// unit-variance normalization, right padding and the attention mask, for mono 16 kHz audio.
 ///
@@ -17,12 +19,11 @@ public struct Wav2Vec2FeatureExtractor: Sendable, Equatable {
     }
 
     /// A processed batch.
-    public struct Batch: Sendable, Equatable {
-        /// `[B, N]`.
-        public var shape: [Int]
-        public var inputValues: [Float]
-        /// `[B, N]`, 1 for real samples and 0 for padding; nil unless requested.
-        public var attentionMask: [Int64]?
+    public struct Batch: Sendable {
+        /// float32 `[B, N]`.
+        public var inputValues: Tensor
+        /// int64 `[B, N]`, 1 for real samples and 0 for padding; nil unless requested.
+        public var attentionMask: Tensor?
     }
 
     /// The rate the model was trained at; other rates are an error, as in transformers.
@@ -82,8 +83,9 @@ public struct Wav2Vec2FeatureExtractor: Sendable, Equatable {
             values.replaceSubrange(b * width..<(b + 1) * width, with: row)
             for i in 0..<length { mask[b * width + i] = 1 }
         }
-        return Batch(shape: [utterances.count, width], inputValues: values,
-                     attentionMask: returnAttentionMask ? mask : nil)
+        let shape = [utterances.count, width]
+        return Batch(inputValues: try Tensor(shape: shape, scalars: values),
+                     attentionMask: returnAttentionMask ? try Tensor(shape: shape, scalars: mask) : nil)
     }
 
     /// `(x − mean) / sqrt(var + 1e-7)` with statistics over the first `count` samples.

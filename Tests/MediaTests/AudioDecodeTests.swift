@@ -11,9 +11,9 @@ import Testing
         let entry = Fixtures.entry(name)
         let reference = try SafeTensors("\(name).audio.safetensors")
         let clip = try Audio.read(Fixtures.path(name))
-        #expect(clip.shape == reference.shape("samples"))
+        #expect(clip.samples.shape == reference.shape("samples"))
         #expect(clip.rate == entry["rate"] as? Int)
-        #expect(maxAbsoluteDifference(clip.scalars, reference.floats("samples")) <= 1e-6)
+        #expect(maxAbsoluteDifference(clip.samples.scalars, reference.floats("samples")) <= 1e-6)
     }
 
     @Test(arguments: soundFiles)
@@ -21,8 +21,8 @@ import Testing
         let range = Fixtures.entry(name)["range"] as! [Double]
         let reference = try SafeTensors("\(name).audio.safetensors")
         let clip = try Audio.read(Fixtures.path(name), options: AudioOptions(start: range[0], stop: range[1]))
-        #expect(clip.shape == reference.shape("range"))
-        #expect(maxAbsoluteDifference(clip.scalars, reference.floats("range")) <= 1e-6)
+        #expect(clip.samples.shape == reference.shape("range"))
+        #expect(maxAbsoluteDifference(clip.samples.scalars, reference.floats("range")) <= 1e-6)
     }
 
     /// PCM tracks in Matroska and QuickTime are exact; AAC differs between FFmpeg versions
@@ -34,11 +34,12 @@ import Testing
         let clip = try Audio.read(Fixtures.path(name))
         let channels = entry["channels"] as! Int
         #expect(clip.rate == entry["rate"] as? Int)
-        #expect(clip.shape == [channels, entry["count"] as! Int])
+        #expect(clip.samples.shape == [channels, entry["count"] as! Int])
         let n = reference.shape("samples")[1]
         let expected = reference.floats("samples")
+        let scalars = clip.samples.scalars
         for c in 0..<channels {
-            let ours = Array(clip.scalars[c * clip.count..<c * clip.count + n])
+            let ours = Array(scalars[c * clip.count..<c * clip.count + n])
             let theirs = Array(expected[c * n..<(c + 1) * n])
             #expect(maxAbsoluteDifference(ours, theirs) <= tolerance, "\(name) channel \(c)")
         }
@@ -51,10 +52,11 @@ import Testing
         let whole = try Audio.read(Fixtures.path(name))
         let part = try Audio.read(Fixtures.path(name), options: AudioOptions(start: 0.55, stop: 0.8))
         let first = Int(0.55 * Double(whole.rate)), last = Int(0.8 * Double(whole.rate))
-        #expect(part.shape == [whole.shape[0], last - first])
-        for c in 0..<whole.shape[0] {
-            let expected = Array(whole.scalars[c * whole.count + first..<c * whole.count + last])
-            let got = Array(part.scalars[c * part.count..<(c + 1) * part.count])
+        #expect(part.samples.shape == [whole.samples.shape[0], last - first])
+        let wholeScalars = whole.samples.scalars, partScalars = part.samples.scalars
+        for c in 0..<whole.samples.shape[0] {
+            let expected = Array(wholeScalars[c * whole.count + first..<c * whole.count + last])
+            let got = Array(partScalars[c * part.count..<(c + 1) * part.count])
             #expect(maxAbsoluteDifference(got, expected) <= tolerance, "\(name) channel \(c)")
         }
     }
@@ -62,10 +64,11 @@ import Testing
     @Test func monoIsTheChannelMean() throws {
         let stereo = try Audio.read(Fixtures.path("int16.wav"))
         let mono = try Audio.read(Fixtures.path("int16.wav"), options: AudioOptions(mono: true))
-        #expect(mono.shape == [stereo.count])
+        #expect(mono.samples.shape == [stereo.count])
         let n = stereo.count
-        let mean = (0..<n).map { (stereo.scalars[$0] + stereo.scalars[n + $0]) / 2 }
-        #expect(maxAbsoluteDifference(mono.scalars, mean) <= 1e-7)
+        let both = stereo.samples.scalars
+        let mean = (0..<n).map { (both[$0] + both[n + $0]) / 2 }
+        #expect(maxAbsoluteDifference(mono.samples.scalars, mean) <= 1e-7)
     }
 
     /// swresample and scipy's polyphase filter differ in their filters, not in the signal: the
@@ -77,10 +80,11 @@ import Testing
         let shape = reference.shape(name)
         let clip = try Audio.read(Fixtures.path(name), options: AudioOptions(rate: rate))
         #expect(clip.rate == rate)
-        #expect(clip.shape == shape)
+        #expect(clip.samples.shape == shape)
         let n = min(clip.count, shape[1])
+        let scalars = clip.samples.scalars
         for c in 0..<shape[0] {
-            let ours = clip.scalars[c * clip.count..<c * clip.count + n].map(Double.init)
+            let ours = scalars[c * clip.count..<c * clip.count + n].map(Double.init)
             let theirs = expected[c * shape[1]..<c * shape[1] + n].map(Double.init)
             #expect(correlation(ours, theirs) > 0.995, "\(name) channel \(c)")
         }

@@ -8,14 +8,15 @@ import Testing
     @Test func floatFramesAreBytesOver255ChannelFirst() throws {
         let rgb = try Video.readRGB(path, options: VideoOptions(selection: .count(3)))
         let clip = try Video.read(path, options: VideoOptions(selection: .count(3)))
-        #expect(clip.shape == [3, 3, 90, 160])
+        #expect(clip.frames.shape == [3, 3, 90, 160])
         #expect(clip.times == rgb.times)
         let plane = 90 * 160
+        let scalars = clip.frames.scalars
         for t in 0..<3 {
             for c in 0..<3 {
                 for p in stride(from: 0, to: plane, by: 37) {
                     let byte = rgb.frames[t].pixels[p * 3 + c]
-                    #expect(clip.scalars[(t * 3 + c) * plane + p] == Float(byte) / 255)
+                    #expect(scalars[(t * 3 + c) * plane + p] == Float(byte) / 255)
                 }
             }
         }
@@ -24,7 +25,7 @@ import Testing
     @Test func shortestEdgeResizeThenCenterCrop() throws {
         let options = VideoOptions(selection: .count(2), resize: .shortestEdge(48), centerCrop: true)
         let clip = try Video.read(path, options: options)
-        #expect(clip.shape == [2, 3, 48, 48])
+        #expect(clip.frames.shape == [2, 3, 48, 48])
         // The crop is the middle of the 85×48 resize (floor(48·160/90) = 85): left (85−48)/2 = 18.
         let scaled = try Video.readRGB(path, options: VideoOptions(selection: .count(2),
                                                                    resize: .shortestEdge(48)))
@@ -36,7 +37,7 @@ import Testing
     @Test func exactResizeIgnoresAspect() throws {
         let clip = try Video.read(path, options: VideoOptions(selection: .count(1),
                                                               resize: .exact(height: 32, width: 40)))
-        #expect(clip.shape == [1, 3, 32, 40])
+        #expect(clip.frames.shape == [1, 3, 32, 40])
     }
 
     @Test(arguments: [("clip", Normalization.clip), ("imagenet", .imagenet)])
@@ -45,11 +46,12 @@ import Testing
         let rgb = try Video.readRGB(path, options: VideoOptions(selection: .count(1)))
         let clip = try Video.read(path, options: VideoOptions(selection: .count(1), normalization: expected))
         let plane = 90 * 160
+        let scalars = clip.frames.scalars
         for c in 0..<3 {
             for p in stride(from: 0, to: plane, by: 53) {
                 let x = Float(rgb.frames[0].pixels[p * 3 + c]) / 255
                 let want = (x - expected.mean[c]) / expected.std[c]
-                #expect(abs(clip.scalars[c * plane + p] - want) <= 1e-6)
+                #expect(abs(scalars[c * plane + p] - want) <= 1e-6)
             }
         }
     }
