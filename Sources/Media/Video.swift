@@ -41,7 +41,20 @@ public enum Video {
     /// ignored (it applies to float output only).
     public static func readRGB(_ path: String, options: VideoOptions = VideoOptions()) throws -> RGBClip {
         var frames: [RGBImage] = []
-        let result = try VideoDecoder(path: path, options: options).run { rgb, stride, g, copies in
+        var times: [Double] = []
+        let info = try forEachFrame(path, options: options) { image, time in
+            frames.append(image)
+            times.append(time)
+        }
+        return RGBClip(frames: frames, times: times, info: info)
+    }
+
+    /// Decodes the frames `options` select one at a time, handing each to `body` with its time
+    /// and keeping none — for clips too long to hold decoded. Returns the file's info.
+    @discardableResult
+    public static func forEachFrame(_ path: String, options: VideoOptions = VideoOptions(),
+                                    _ body: (RGBImage, Double) throws -> Void) throws -> MediaInfo {
+        try VideoDecoder(path: path, options: options).run { rgb, stride, g, time, copies in
             var pixels = [UInt8](repeating: 0, count: g.width * g.height * 3)
             pixels.withUnsafeMutableBufferPointer { out in
                 for y in 0..<g.height {
@@ -50,9 +63,8 @@ public enum Video {
                 }
             }
             let image = RGBImage(uncheckedWidth: g.width, height: g.height, pixels: pixels)
-            frames += repeatElement(image, count: copies)
-        }
-        return RGBClip(frames: frames, times: result.times, info: result.info)
+            for _ in 0..<copies { try body(image, time) }
+        }.info
     }
 
     /// Equally sized RGB images as float32 `[T, 3, H, W]`: `byte / 255`, then normalized.

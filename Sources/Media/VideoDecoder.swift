@@ -13,10 +13,10 @@ struct VideoDecoder {
         var top: Int, left: Int, width: Int, height: Int
     }
 
-    /// Decodes the selected frames; `emit(rgb, stride, copies)` receives each kept frame's
-    /// scaled RGB24 rows. Returns the file's info, the output geometry and the frame times.
-    func run(emit: (UnsafePointer<UInt8>, Int, Geometry, Int) throws -> Void) throws
-        -> (info: MediaInfo, geometry: Geometry, times: [Double])
+    /// Decodes the selected frames; `emit(rgb, stride, geometry, time, copies)` receives each
+    /// kept frame's scaled RGB24 rows. Returns the file's info and the frame times.
+    func run(emit: (UnsafePointer<UInt8>, Int, Geometry, Double, Int) throws -> Void) throws
+        -> (info: MediaInfo, times: [Double])
     {
         try options.validate()
         let file = try FormatContext(path: path)
@@ -56,7 +56,7 @@ struct VideoDecoder {
         func output(_ frame: UnsafeMutablePointer<AVFrame>, time: Double, copies: Int) throws {
             let rgb = try converter.convert(frame, width: geometry.scaledWidth,
                                             height: geometry.scaledHeight)
-            try emit(rgb, converter.stride, geometry, copies)
+            try emit(rgb, converter.stride, geometry, time, copies)
             times += Array(repeating: time, count: copies)
         }
 
@@ -84,7 +84,7 @@ struct VideoDecoder {
             let range = options.stop.map { "[\(start), \($0)) s" } ?? "from \(start) s"
             throw MediaError.file(path: path, reason: "no video frames \(range)")
         }
-        return (info, geometry, times)
+        return (info, times)
     }
 
     /// Scaled size and crop window for a `width × height` source.
