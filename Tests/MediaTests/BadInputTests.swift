@@ -18,15 +18,20 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         write("random.mp4", Data((0..<65536).map { _ in UInt8.random(in: 0...255, using: &generator) }))
         write("random.wav", Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }))
-        for name in ["h264_bframes.mp4", "vp9.webm", "int16.wav", "pcm24.flac"] {
-            let whole = try! Data(contentsOf: URL(fileURLWithPath: Fixtures.path(name)))
-            write("truncated-" + name, whole.prefix(whole.count * 2 / 5))
+        // The sample set's clips are faststart MP4s: cut, they keep their index but lose data.
+        let faststart = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/data/clips/calculator_00.mp4")
+        for source in ["h264_bframes.mp4", "vp9.webm", "int16.wav", "pcm24.flac"].map(Fixtures.path)
+            + [faststart.path] {
+            let whole = try! Data(contentsOf: URL(fileURLWithPath: source))
+            write("truncated-" + (source as NSString).lastPathComponent, whole.prefix(whole.count * 2 / 5))
         }
         return dir
     }()
 
     static let names = ["missing.mp4", "empty.mp4", "text.mp4", "random.mp4", "random.wav",
-                        "truncated-h264_bframes.mp4", "truncated-vp9.webm"]
+                        "truncated-h264_bframes.mp4", "truncated-vp9.webm",
+                        "truncated-calculator_00.mp4"]
 
     static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 

@@ -14,6 +14,7 @@ Outputs (Tests/Fixtures/media/):
 import json
 import os
 import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,7 +22,12 @@ import av
 import numpy as np
 import soundfile as sf
 from safetensors.numpy import save_file
-from scipy.signal import resample_poly
+
+try:
+    from scipy.signal import resample_poly
+except ImportError:  # the reference venv of scripts/make-reference does not list scipy itself
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "scipy"], check=True)
+    from scipy.signal import resample_poly
 
 ROOT = Path(os.environ.get("EMBER_ROOT", Path(__file__).resolve().parents[2]))
 OUT = ROOT / "Tests" / "Fixtures" / "media"
