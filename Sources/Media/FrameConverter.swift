@@ -81,10 +81,11 @@ final class FrameConverter {
         colorKey = key
     }
 
-    private static let jpegFormats: Set<Int32> = [
-        AV_PIX_FMT_YUVJ420P.rawValue, AV_PIX_FMT_YUVJ422P.rawValue, AV_PIX_FMT_YUVJ444P.rawValue,
-        AV_PIX_FMT_YUVJ440P.rawValue, AV_PIX_FMT_YUVJ411P.rawValue,
-    ].map { Int32($0) }.reduce(into: []) { $0.insert($1) }
+    /// The deprecated `yuvj*` formats: full-range YUV whatever the frame's range tag says.
+    private static let jpegFormats = Set([
+        AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P,
+        AV_PIX_FMT_YUVJ411P,
+    ].map { Int32($0.rawValue) })
 
     private static func swsColorspace(_ space: AVColorSpace) -> Int32 {
         switch space {
