@@ -43,7 +43,13 @@ struct VideoDecoder {
         if start >= end {
             throw MediaError.invalidArgument("start \(start) s is past the end (\(end) s) of \(path)")
         }
-        if start > origin { _ = decoder.seek(to: start) }
+        // Where to seek: `start`, then earlier. A container whose index holds decode times can
+        // land on a keyframe shown after `start`, because frames shown just before a keyframe
+        // may be decoded before it; the first frame then comes too late and we seek further back,
+        // last to the stream start.
+        let seekTargets = start > origin ? [start, max(origin, start - 2), origin] : []
+        var seekIndex = 0
+        if let target = seekTargets.first, !decoder.seek(to: target) { seekIndex = seekTargets.count }
 
         var picker = FramePicker(selection: options.selection, start: start, stop: end)
         let converter = FrameConverter(path: path)
@@ -60,9 +66,14 @@ struct VideoDecoder {
             times += Array(repeating: time, count: copies)
         }
 
-        try decoder.decode { frame in
+        var landedLate = false
+        let decodeFrame = { (frame: UnsafeMutablePointer<AVFrame>) throws -> Bool in
             // A frame without a timestamp follows its predecessor by one frame period.
             let time = decoder.seconds(of: frame) ?? lastTime.map { $0 + frameStep } ?? origin
+            if lastTime == nil && seekIndex < seekTargets.count - 1 && time > start {
+                landedLate = true
+                return false
+            }
             lastTime = time
             let decision = picker.offer(time: time)
             if decision.previous > 0, let heldTime {
@@ -77,6 +88,14 @@ struct VideoDecoder {
             }
             return !picker.isDone
         }
+        repeat {
+            landedLate = false
+            try decoder.decode(decodeFrame)
+            if landedLate {
+                seekIndex += 1
+                if !decoder.seek(to: seekTargets[seekIndex]) { seekIndex = seekTargets.count }
+            }
+        } while landedLate
         if !picker.isDone, picker.remainingAtEnd > 0, let heldTime {
             try output(held.pointer, time: heldTime, copies: picker.remainingAtEnd)
         }

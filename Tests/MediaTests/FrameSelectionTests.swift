@@ -37,7 +37,14 @@ import Testing
 
     /// A range starting between keyframes: decoding seeks to the keyframe before it, and the
     /// frames are exactly those of a decode from the beginning.
-    @Test(arguments: [("h264_bframes.mp4", 1.1, 1.6), ("vp9.webm", 0.93, 1.5), ("vfr.mkv", 0.7, 1.4)])
+    /// 0.45 s and 0.48 s lie between the decode and presentation times of the MP4 keyframe at
+    /// 0.5 s; the frame shown at 0.467 s is decoded before it. In the AVI, whose index holds
+    /// decode times, a seek to 0.5 s lands on a keyframe whose first frame is shown at 0.567 s,
+    /// and decoding must go back further.
+    @Test(arguments: [("h264_bframes.mp4", 1.1, 1.6), ("h264_bframes.mp4", 0.45, 0.6),
+                      ("h264_bframes.mp4", 0.48, 0.6), ("h264_bframes.avi", 0.5, 0.8),
+                      ("h264_bframes.avi", 0.52, 0.8), ("vp9.webm", 0.93, 1.5),
+                      ("vfr.mkv", 0.7, 1.4), ("vfr.mkv", 0.62, 0.9)])
     func rangeAfterSeekEqualsFullDecode(name: String, start: Double, stop: Double) throws {
         let whole = try Video.readRGB(Fixtures.path(name))
         let part = try Video.readRGB(Fixtures.path(name), options: VideoOptions(start: start, stop: stop))

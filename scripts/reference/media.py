@@ -74,6 +74,15 @@ VIDEOS = {
         "variable frame rate: 30 fps for 20 frames, then 10 fps"),
 }
 
+# Media used only against Ember's own full decode (no PyAV reference): AVI stores no
+# presentation times, so frame times are FFmpeg's best-effort guesses, which PyAV does not report.
+OWN_DECODE_ONLY = {
+    "h264_bframes.avi": (
+        ["-f", "lavfi", "-i", "testsrc2=s=64x48:r=30:d=2",
+         "-c:v", "libx264", "-bf", "3", "-g", "15", "-pix_fmt", "yuv420p", "-threads", "1"],
+        "H.264 with B-frames in AVI, whose index holds decode times: a seek can land late"),
+}
+
 # name: (channels, rate, seconds, soundfile subtype or None for the format's default)
 AUDIO = {
     "int16.wav": (2, 44100, 0.25, "PCM_16"),
@@ -85,7 +94,7 @@ AUDIO = {
 
 
 def make_media():
-    for name, (args, _) in VIDEOS.items():
+    for name, (args, _) in {**VIDEOS, **OWN_DECODE_ONLY}.items():
         if not (OUT / name).exists():
             ffmpeg(*args, str(OUT / name))
     rng = np.random.default_rng(5)
