@@ -19,6 +19,7 @@ public struct ImageProcessor: Sendable, Equatable {
 
     /// Output size of the resize step; nil skips resizing (`do_resize=false`).
     public var size: Size?
+    /// The Pillow filter of the resize step (`resample`: 2 bilinear, 3 bicubic).
     public var filter: ResampleFilter
     /// Center-crop window `(height, width)`; nil skips cropping (`do_center_crop=false`).
     public var cropSize: (height: Int, width: Int)?
@@ -44,6 +45,7 @@ public struct ImageProcessor: Sendable, Equatable {
     public static let clip = ImageProcessor(size: .shortestEdge(224), filter: .bicubic,
                                             cropSize: (224, 224), normalization: .clip)
 
+    /// Equal when every step is configured the same (tuples are not `Equatable`).
     public static func == (a: ImageProcessor, b: ImageProcessor) -> Bool {
         a.size == b.size && a.filter == b.filter && a.cropSize?.height == b.cropSize?.height
             && a.cropSize?.width == b.cropSize?.width && a.rescaleFactor == b.rescaleFactor

@@ -12,6 +12,7 @@ public enum MediaError: Error, CustomStringConvertible, Equatable {
     /// An option or argument is out of range, e.g. `frames must be positive, got 0`.
     case invalidArgument(String)
 
+    /// The message shown to users, `path: reason` for file errors.
     public var description: String {
         switch self {
         case .file(let path, let reason): return "\(path): \(reason)"

@@ -37,6 +37,7 @@ public struct StreamInfo: Sendable, Equatable {
 
     /// Position in the container (0-based, as FFmpeg numbers streams).
     public var index: Int
+    /// Video, audio, subtitle, data or other.
     public var kind: Kind
     /// Codec name as FFmpeg spells it (`h264`, `vp9`, `aac`, `pcm_s16le`, `flac`, …).
     public var codec: String
@@ -44,15 +45,17 @@ public struct StreamInfo: Sendable, Equatable {
     public var duration: Double?
     /// Start time of the stream's first timestamp in seconds (usually 0).
     public var startTime: Double?
-    /// Video: frame width and height in pixels.
+    /// Video: frame width in pixels.
     public var width: Int?
+    /// Video: frame height in pixels.
     public var height: Int?
     /// Video: average frame rate (`avg_frame_rate`; PyAV's `average_rate`).
     public var fps: Double?
     /// Video: frame count from the container header, when it records one.
     public var frameCount: Int?
-    /// Audio: sample rate in Hz and channel count.
+    /// Audio: sample rate in Hz.
     public var sampleRate: Int?
+    /// Audio: channel count.
     public var channels: Int?
     /// Audio: total sample frames per channel, when known.
     public var sampleCount: Int?

@@ -1,7 +1,9 @@
 /// An 8-bit RGB image, rows top to bottom, pixels interleaved `R G B` (HWC, as PIL and
 /// `frame.to_ndarray(format="rgb24")` lay them out).
 public struct RGBImage: Sendable, Equatable {
+    /// Width in pixels.
     public let width: Int
+    /// Height in pixels.
     public let height: Int
     /// `height × width × 3` bytes.
     public var pixels: [UInt8]

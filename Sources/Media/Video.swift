@@ -12,9 +12,11 @@ public struct VideoClip: Sendable {
 
 /// Decoded video frames as 8-bit RGB images (the input of ``ImageProcessor``).
 public struct RGBClip: Sendable {
+    /// The frames in presentation order.
     public var frames: [RGBImage]
     /// Each frame's presentation time in seconds.
     public var times: [Double]
+    /// The file's container and stream information.
     public var info: MediaInfo
 }
 

@@ -22,7 +22,9 @@ public enum Resize: Sendable, Equatable {
 
 /// Per-channel normalization `(x − mean) / std` applied to values in 0...1.
 public struct Normalization: Sendable, Equatable {
+    /// Per-channel means (R, G, B) of values in 0...1.
     public var mean: [Float]
+    /// Per-channel standard deviations (R, G, B).
     public var std: [Float]
 
     /// A normalization with one mean and standard deviation per RGB channel.

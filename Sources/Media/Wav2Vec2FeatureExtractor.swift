@@ -28,12 +28,15 @@ public struct Wav2Vec2FeatureExtractor: Sendable, Equatable {
 
     /// The rate the model was trained at; other rates are an error, as in transformers.
     public var samplingRate = 16_000
+    /// The value padded samples get (`padding_value`).
     public var paddingValue: Float = 0
+    /// Whether to normalize each utterance (`do_normalize`).
     public var doNormalize = true
     /// Whether to return (and normalize with) the attention mask: false for `wav2vec2-base-960h`,
     /// true for the `lv60` configs.
     public var returnAttentionMask: Bool
 
+    /// A feature extractor with `preprocessor_config.json`'s fields.
     public init(returnAttentionMask: Bool = false, doNormalize: Bool = true,
                 paddingValue: Float = 0, samplingRate: Int = 16_000) {
         self.returnAttentionMask = returnAttentionMask
