@@ -84,7 +84,11 @@ public struct ImageProcessor: Sendable, Equatable {
 
     /// Images (the frames of a clip) as float32 `[T, 3, h, w]`; all must give the same size.
     public func process(_ images: [RGBImage]) throws -> Tensor {
-        try Video.floatFrames(images.map(resizedAndCropped), tables: byteTables())
+        let ready = try images.map { image in
+            try Interrupt.check()  // resizing a long clip takes a while; stop between frames
+            return try resizedAndCropped(image)
+        }
+        return try Video.floatFrames(ready, tables: byteTables())
     }
 
     /// One 256-entry table per channel with numpy's arithmetic: the rescale in float64 then
