@@ -47,6 +47,9 @@ let package = Package(
         .target(name: "Notebook", dependencies: ["LuaBindings", "Lua", "CReadline", "CLuaShim"]),
         .executableTarget(name: "ember", dependencies: ["Notebook", "TensorCore"]),
 
+        // MARK: benchmarks (release only: scripts/bench)
+        .executableTarget(name: "EmberBench", dependencies: ["TensorCore"], path: "Benchmarks/EmberBench"),
+
         // MARK: tests
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),

@@ -28,6 +28,15 @@ extension Tensor {
         return self
     }
 
+    /// Custom differentiable operations defined outside TensorCore (losses with a hand-written
+    /// gradient, like CTC) attach their backward here: `self` is the op's fresh output computed
+    /// without autograd, `backward` maps its gradient to one gradient per input.
+    public func recordingGradient(
+        _ name: String, inputs: [Tensor], _ backward: @escaping (Tensor) throws -> [Tensor?]
+    ) -> Tensor {
+        recorded(name, inputs, backward)
+    }
+
     /// Whether this tensor was created by the user rather than recorded from an operation.
     public var isLeaf: Bool { gradNode == nil }
 

@@ -1,0 +1,49 @@
+import NN
+import TensorCore
+
+/// What a model call receives: named tensors with Hugging Face's input names (`input_ids`,
+/// `attention_mask`, `token_type_ids`, `pixel_values`, `input_values`, `labels`, …) and flags.
+public struct ModelInput {
+    public var tensors: [String: Tensor]
+    /// CLIP's `return_loss`: compute the contrastive loss.
+    public var returnLoss: Bool
+
+    public init(_ tensors: [String: Tensor], returnLoss: Bool = false) {
+        self.tensors = tensors
+        self.returnLoss = returnLoss
+    }
+
+    /// The tensor `name`, or an error naming the model and the missing input.
+    public func require(_ name: String, for model: String) throws -> Tensor {
+        guard let t = tensors[name] else {
+            throw TensorError.invalidArgument("\(model): missing input '\(name)' (given: \(tensors.keys.sorted().joined(separator: ", ")))")
+        }
+        return t
+    }
+
+    public subscript(_ name: String) -> Tensor? { tensors[name] }
+}
+
+/// A model that reads and writes Hugging Face checkpoint folders.
+///
+/// Conforming classes register their parameters under the on-disk key names of the checkpoints
+/// they load (MODELS.md), so a state dict read from `model.safetensors` loads after the
+/// architecture's prefix and legacy-name rules (``checkpointKeyMap(_:)``) are applied, and
+/// ``Module/stateDict()`` is what `save` writes.
+public protocol PretrainedModel: Module {
+    /// `config.json`'s `model_type` (e.g. `"bert"`, `"vit"`, `"clip"`, `"wav2vec2"`).
+    static var modelType: String { get }
+    /// The `architectures` entry written to `config.json` (e.g. `"BertForSequenceClassification"`).
+    var architecture: String { get }
+    /// The configuration as `config.json` holds it (Hugging Face field names), to save.
+    var configJSON: [String: JSONValue] { get }
+
+    /// Runs the model. Outputs use Hugging Face's names (`last_hidden_state`, `pooler_output`,
+    /// `logits`, `loss`, `text_embeds`, …); `loss` is present when labels (or `returnLoss`) were
+    /// given.
+    func forward(_ input: ModelInput) throws -> [String: Tensor]
+
+    /// Maps a checkpoint key to this model's parameter name, or nil for keys the model ignores
+    /// (task heads it lacks, non-persistent buffers). Applies prefix and legacy-name rules.
+    func parameterName(forCheckpointKey key: String) -> String?
+}
