@@ -57,12 +57,14 @@ public enum Video {
     public static func forEachFrame(_ path: String, options: VideoOptions = VideoOptions(),
                                     _ body: (RGBImage, Double) throws -> Void) throws -> MediaInfo {
         try VideoDecoder(path: path, options: options).run { rgb, stride, g, time, copies in
-            var pixels = [UInt8](repeating: 0, count: g.width * g.height * 3)
-            pixels.withUnsafeMutableBufferPointer { out in
+            let rowBytes = g.width * 3
+            // Every byte is written below, so the array is not zero-filled first.
+            let pixels = [UInt8](unsafeUninitializedCapacity: rowBytes * g.height) { out, count in
                 for y in 0..<g.height {
                     let row = rgb + (g.top + y) * stride + g.left * 3
-                    (out.baseAddress! + y * g.width * 3).update(from: row, count: g.width * 3)
+                    (out.baseAddress! + y * rowBytes).initialize(from: row, count: rowBytes)
                 }
+                count = rowBytes * g.height
             }
             let image = RGBImage(uncheckedWidth: g.width, height: g.height, pixels: pixels)
             for _ in 0..<copies { try body(image, time) }
