@@ -4,6 +4,7 @@ Every PyTorch file here is written by torch.save itself, or crafted by hand and 
 against torch.load / zipfile, and has a safetensors twin written by the safetensors package that
 holds the values torch.load returns. See the README this writes for the list.
 """
+import builtins
 import collections
 import io
 import json
@@ -106,39 +107,33 @@ def flatten(obj, prefix=""):
 def stable_legacy_save(obj, path, protocol=2):
     """torch.save in the legacy format, made reproducible.
 
-    The legacy writer names storages by their memory address and writes them in the sorted order
-    of those names, which changes from run to run. Here the names become zero-padded numbers of
-    the same length in order of first use, and the storage records are put in the sorted order
-    of the new names; the pickles keep their structure. The caller checks torch.load of the result.
+    The legacy writer names each storage `str(storage._cdata)`, its memory address, and writes
+    the storages in the sorted order of those names, so the bytes change from run to run. While
+    it runs, `str` in torch.serialization's namespace (looked up before the builtin) turns such
+    addresses into numbers of first use, zero-padded to 6 digits; everything else is torch's own
+    writer. The caller checks torch.load of the result.
     """
-    buf = io.BytesIO()
-    torch.save(obj, buf, _use_new_zipfile_serialization=False, pickle_protocol=protocol)
-    data = buf.getvalue()
-    f = io.BytesIO(data)
-    for _ in range(3):
-        pickle.load(f)  # magic number, protocol version, sys_info
-    recorder = StorageRecorder(f)
-    recorder.load()  # the object
-    object_end = f.tell()
-    keys = pickle.load(f)
-    assert data[object_end:f.tell()] == pickle.dumps(keys, protocol=protocol)
-    records, pos = {}, f.tell()
-    for key in keys:
-        (count,) = struct.unpack("<q", data[pos:pos + 8])
-        size = 8 + count * recorder.sizes[key]
-        records[key] = data[pos:pos + size]
-        pos += size
-    assert pos == len(data)
-    width = len(keys[0])
-    assert all(len(k) == width for k in keys)
-    rename = {key: str(i).zfill(width) for i, key in enumerate(recorder.order)}
-    head = data[:object_end]
-    for key, new in rename.items():
-        head = head.replace(key.encode(), new.encode())
-    by_new = {new: key for key, new in rename.items()}
-    new_keys = sorted(by_new)
-    with open(path, "wb") as out:
-        out.write(head + pickle.dumps(new_keys, protocol=protocol) + b"".join(records[by_new[k]] for k in new_keys))
+    names = {}
+
+    class StrMeta(type):
+        # torch.serialization also uses `str` as a type (isinstance), which must keep working.
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, builtins.str)
+
+        def __call__(cls, value=""):
+            if isinstance(value, int) and value > 2**32:  # a C pointer: the storage key
+                return names.setdefault(value, f"{len(names):06d}")
+            return builtins.str(value)
+
+    class StableStr(metaclass=StrMeta):
+        pass
+
+    torch.serialization.str = StableStr
+    try:
+        torch.save(obj, path, _use_new_zipfile_serialization=False, pickle_protocol=protocol)
+    finally:
+        del torch.serialization.str
+    assert names, "torch's legacy writer no longer names storages with str(); update stable_legacy_save"
 
 
 class Inert(pickle.Unpickler):
