@@ -44,12 +44,19 @@ indirect enum PickleValue {
 /// A mutable list (or set) shared by every reference to it.
 final class PickleList {
     var items: [PickleValue]
-    init(_ items: [PickleValue] = []) { self.items = items }
+    /// How deeply the list nests (1 when it holds no containers), kept by the unpickler.
+    var depth: Int
+    init(_ items: [PickleValue] = [], depth: Int = 1) {
+        self.items = items
+        self.depth = depth
+    }
 }
 
 /// A mutable dict shared by every reference to it; pairs in insertion order.
 final class PickleDict {
     var items: [(key: PickleValue, value: PickleValue)] = []
+    /// How deeply the dict nests (1 when it holds no containers), kept by the unpickler.
+    var depth = 1
 }
 
 /// A storage a tensor views: the archive entry or legacy record `key`, holding `count`

@@ -77,7 +77,17 @@ struct TensorMaterializer {
             throw fail("storage \(storageName) of \(needed) bytes does not hold whole \(element.rawValue) elements")
         }
         let elements = needed / element.byteCount
-        if !t.shape.contains(0) {
+        // Ember tensors compute their element count as a plain product.
+        let (_, countOverflows) = t.shape.reduce((1, false)) { acc, size in
+            let r = acc.0.multipliedReportingOverflow(by: size)
+            return (r.partialValue, acc.1 || r.overflow)
+        }
+        guard !countOverflows else { throw fail("size \(t.shape) has more elements than Int can count") }
+        if t.shape.contains(0) {
+            guard t.offset <= elements else {
+                throw fail("offset \(t.offset) lies past the end of storage \(storageName) (\(elements) elements)")
+            }
+        } else {
             var last = t.offset
             for (size, stride) in zip(t.shape, t.strides) {
                 let (step, o1) = (size - 1).multipliedReportingOverflow(by: stride)

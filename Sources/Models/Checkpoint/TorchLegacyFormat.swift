@@ -47,8 +47,11 @@ extension TorchCheckpoint {
         var ranges: [String: Range<Int>] = [:]
         var p = start
         for item in keys {
-            guard case .string(let key) = item, let reference = references[key] else {
-                throw CheckpointError(path: file.path, reason: "the storage-key list names \(item.kind) '\(item)' that no tensor uses")
+            guard case .string(let key) = item else {
+                throw CheckpointError(path: file.path, reason: "the storage-key list holds a \(item.kind), not a key")
+            }
+            guard let reference = references[key] else {
+                throw CheckpointError(path: file.path, reason: "the storage-key list names '\(key)', which no tensor uses")
             }
             guard let countBytes = file.bytes(p..<(p + 8)) else {
                 throw CheckpointError(path: file.path, reason: "the file ends before storage record '\(key)' (truncated?)")
@@ -58,13 +61,13 @@ extension TorchCheckpoint {
                 throw CheckpointError(path: file.path,
                                       reason: "storage record '\(key)' has \(count) elements, its persistent id says \(reference.count)")
             }
-            let end = p + 8 + reference.count * reference.type.byteCount
-            guard end <= file.size else {
+            let (size, overflow) = reference.count.multipliedReportingOverflow(by: reference.type.byteCount)
+            guard !overflow, size <= file.size - p - 8 else {
                 throw CheckpointError(path: file.path,
                                       reason: "storage record '\(key)' runs past the end of the file (truncated?)")
             }
-            ranges[key] = (p + 8)..<end
-            p = end
+            ranges[key] = (p + 8)..<(p + 8 + size)
+            p += 8 + size
         }
         return ranges
     }

@@ -113,15 +113,16 @@ extension Unpickler {
         return out
     }
 
-    /// A short rendering of pickle values for messages.
-    private func describe(_ values: [PickleValue]) -> String {
-        "(" + values.map { value -> String in
+    /// A short rendering of pickle values for messages: at most 8 items, 3 levels.
+    private func describe(_ values: [PickleValue], levels: Int = 3) -> String {
+        let shown = values.prefix(8).map { value -> String in
             switch value {
             case .int(let n): return String(n)
             case .string(let s): return "'\(s.prefix(40))'"
-            case .tuple(let t): return describe(t)
+            case .tuple(let t) where levels > 1: return describe(t, levels: levels - 1)
             default: return value.kind
             }
-        }.joined(separator: ", ") + ")"
+        }
+        return "(" + (shown + (values.count > 8 ? ["…"] : [])).joined(separator: ", ") + ")"
     }
 }

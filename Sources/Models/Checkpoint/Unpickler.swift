@@ -3,17 +3,28 @@
 /// It builds plain values (``PickleValue``) and never calls anything: the globals a pickle may
 /// name are the few of ``PickleGlobal``, whose effect it emulates, and every other global — and
 /// every opcode that would look one up (INST, EXT*) — is refused with an error naming it. Memo,
-/// mark and stack misuse, truncation and unknown opcodes are errors, never crashes.
+/// mark and stack misuse, truncation, unknown opcodes and absurd nesting are errors, never crashes.
 struct Unpickler {
+    /// How deeply containers may nest. State dicts nest a few levels; the limit keeps walking and
+    /// freeing a hostile pickle's values (both recursive) far from the end of the thread's stack.
+    static let maximumNesting = 200
+
+    /// A stack or memo item and how deeply it nests (0 for scalars). Lists, sets and dicts keep
+    /// their nesting in the container object, which can grow after the item was stored.
+    private struct Item {
+        var value: PickleValue
+        var depth = 0
+    }
+
     private let bytes: UnsafeRawBufferPointer
     /// The byte after the last STOP read, where the next pickle (legacy format) starts.
     private(set) var position: Int
     private let path: String
     /// What is being read, for messages (`archive/data.pkl`, `the legacy object pickle`).
     private let source: String
-    private var stack: [PickleValue] = []
+    private var stack: [Item] = []
     private var marks: [Int] = []
-    private var memo: [Int: PickleValue] = [:]
+    private var memo: [Int: Item] = [:]
     /// Where the opcode being executed starts.
     private var opcodeStart = 0
     /// Every storage the pickles read so far named, by key (the legacy format needs their types
@@ -35,7 +46,7 @@ struct Unpickler {
         while true {
             opcodeStart = position
             let op = try readByte()
-            if op == 0x2E { return try pop() }  // STOP
+            if op == 0x2E { return try pop().value }  // STOP
             try execute(op)
         }
     }
@@ -51,64 +62,67 @@ struct Unpickler {
             if stack.count > fence { stack.removeLast() } else { _ = try popMark() }
         case 0x31: _ = try popMark()  // POP_MARK
         case 0x32: let top = try pop(); stack += [top, top]  // DUP
-        case 0x4E: stack.append(.none)
-        case 0x88: stack.append(.bool(true))
-        case 0x89: stack.append(.bool(false))
+        case 0x4E: push(.none)
+        case 0x88: push(.bool(true))
+        case 0x89: push(.bool(false))
         case 0x49: try pushTextInteger(bool: true)  // INT (protocol 1 writes booleans as I01/I00)
         case 0x4C: try pushTextInteger(bool: false)  // LONG
-        case 0x4A: stack.append(.int(Int(Int32(littleEndian: try read(4).loadUnaligned(as: Int32.self)))))  // BININT
-        case 0x4B: stack.append(.int(Int(try readByte())))  // BININT1
-        case 0x4D: stack.append(.int(Int(try read(2).littleEndian(UInt16.self, at: 0))))  // BININT2
-        case 0x8A: stack.append(try readLong(count: Int(try readByte())))  // LONG1
-        case 0x8B: stack.append(try readLong(count: try readLength(4)))  // LONG4
-        case 0x47: stack.append(.float(Double(bitPattern: UInt64(bigEndian: try read(8).loadUnaligned(as: UInt64.self)))))
-        case 0x58: stack.append(.string(try readText(try readLength(4))))  // BINUNICODE
-        case 0x8C: stack.append(.string(try readText(Int(try readByte()))))  // SHORT_BINUNICODE
-        case 0x8D: stack.append(.string(try readText(try readLength(8))))  // BINUNICODE8
-        case 0x54: stack.append(.string(try readText(try readLength(4))))  // BINSTRING (Python 2 str)
-        case 0x55: stack.append(.string(try readText(Int(try readByte()))))  // SHORT_BINSTRING
-        case 0x42: stack.append(.bytes(Array(try read(try readLength(4)))))  // BINBYTES
-        case 0x43: stack.append(.bytes(Array(try read(Int(try readByte())))))  // SHORT_BINBYTES
-        case 0x8E, 0x96: stack.append(.bytes(Array(try read(try readLength(8)))))  // BINBYTES8, BYTEARRAY8
-        case 0x5D: stack.append(.list(PickleList()))  // EMPTY_LIST
-        case 0x61: let item = try pop(); try container(list: true).items.append(item)  // APPEND
-        case 0x65: let items = try popMark(); try container(list: true).items += items  // APPENDS
-        case 0x6C: stack.append(.list(PickleList(try popMark())))  // LIST
-        case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
-        case 0x74: stack.append(.tuple(try popMark()))  // TUPLE
+        case 0x4A: push(.int(Int(Int32(littleEndian: try read(4).loadUnaligned(as: Int32.self)))))  // BININT
+        case 0x4B: push(.int(Int(try readByte())))  // BININT1
+        case 0x4D: push(.int(Int(try read(2).littleEndian(UInt16.self, at: 0))))  // BININT2
+        case 0x8A: push(try readLong(count: Int(try readByte())))  // LONG1
+        case 0x8B: push(try readLong(count: try readLength(4)))  // LONG4
+        case 0x47: push(.float(Double(bitPattern: UInt64(bigEndian: try read(8).loadUnaligned(as: UInt64.self)))))
+        case 0x58: push(.string(try readText(try readLength(4))))  // BINUNICODE
+        case 0x8C: push(.string(try readText(Int(try readByte()))))  // SHORT_BINUNICODE
+        case 0x8D: push(.string(try readText(try readLength(8))))  // BINUNICODE8
+        case 0x54: push(.string(try readText(try readLength(4))))  // BINSTRING (Python 2 str)
+        case 0x55: push(.string(try readText(Int(try readByte()))))  // SHORT_BINSTRING
+        case 0x42: push(.bytes(Array(try read(try readLength(4)))))  // BINBYTES
+        case 0x43: push(.bytes(Array(try read(Int(try readByte())))))  // SHORT_BINBYTES
+        case 0x8E, 0x96: push(.bytes(Array(try read(try readLength(8)))))  // BINBYTES8, BYTEARRAY8
+        case 0x5D: push(.list(PickleList()))  // EMPTY_LIST
+        case 0x61: let item = try pop(); try add([item], toList: true)  // APPEND
+        case 0x65: let items = try popMark(); try add(items, toList: true)  // APPENDS
+        case 0x6C: let items = try popMark(); push(.list(PickleList(items.map(\.value), depth: try nesting(items))))  // LIST
+        case 0x29: push(.tuple([]), depth: 1)  // EMPTY_TUPLE
+        case 0x74: let items = try popMark(); push(.tuple(items.map(\.value)), depth: try nesting(items))  // TUPLE
         case 0x85, 0x86, 0x87: try pushTuple(count: Int(op) - 0x84)  // TUPLE1..3
-        case 0x7D: stack.append(.dict(PickleDict()))  // EMPTY_DICT
-        case 0x64: let d = PickleDict(); try setItems(d, try popMark()); stack.append(.dict(d))  // DICT
+        case 0x7D: push(.dict(PickleDict()))  // EMPTY_DICT
+        case 0x64: let d = PickleDict(); try setItems(d, try popMark()); push(.dict(d))  // DICT
         case 0x73: let value = try pop(), key = try pop(); try setItems(try dict(), [key, value])  // SETITEM
         case 0x75: let items = try popMark(); try setItems(try dict(), items)  // SETITEMS
-        case 0x8F: stack.append(.set(PickleList()))  // EMPTY_SET
-        case 0x90: let items = try popMark(); try container(list: false).items += items  // ADDITEMS
-        case 0x91: stack.append(.set(PickleList(try popMark())))  // FROZENSET
+        case 0x8F: push(.set(PickleList()))  // EMPTY_SET
+        case 0x90: let items = try popMark(); try add(items, toList: false)  // ADDITEMS
+        case 0x91: let items = try popMark(); push(.set(PickleList(items.map(\.value), depth: try nesting(items))))  // FROZENSET
         case 0x68: try pushMemo(Int(try readByte()))  // BINGET
         case 0x6A: try pushMemo(try readLength(4))  // LONG_BINGET
         case 0x71: memo[Int(try readByte())] = try top()  // BINPUT
         case 0x72: memo[try readLength(4)] = try top()  // LONG_BINPUT
         case 0x94: memo[memo.count] = try top()  // MEMOIZE
-        case 0x63: stack.append(try global(module: try readLine(), name: try readLine()))  // GLOBAL
+        case 0x63: push(try global(module: try readLine(), name: try readLine()))  // GLOBAL
         case 0x93:  // STACK_GLOBAL
-            let name = try pop(), module = try pop()
+            let name = try pop().value, module = try pop().value
             guard case .string(let m) = module, case .string(let n) = name else {
                 throw fail("STACK_GLOBAL needs two strings, got \(module.kind) and \(name.kind)")
             }
-            stack.append(try global(module: m, name: n))
-        case 0x52: let args = try pop(), callable = try pop(); stack.append(try reduce(callable, args))  // REDUCE
-        case 0x62: _ = try pop(); try build(try top())  // BUILD: the state is dropped
+            push(try global(module: m, name: n))
+        case 0x52: let args = try pop().value, callable = try pop().value; push(try reduce(callable, args), depth: 1)  // REDUCE
+        case 0x62: _ = try pop(); try build(try top().value)  // BUILD: the state is dropped
         case 0x69:  // INST: looks up a class by name and calls it with the marked items
             let cls = try global(module: try readLine(), name: try readLine())
-            stack.append(try instantiate(cls, arguments: try popMark()))
+            push(try instantiate(cls, arguments: try popMark().map(\.value)))
         case 0x6F:  // OBJ: class and arguments are the marked items
-            var items = try popMark()
+            var items = try popMark().map(\.value)
             guard !items.isEmpty else { throw fail("OBJ without a class") }
             let cls = items.removeFirst()
-            stack.append(try instantiate(cls, arguments: items))
-        case 0x81: let args = try pop(), cls = try pop(); stack.append(try instantiate(cls, arguments: [args]))  // NEWOBJ
-        case 0x92: _ = try pop(); let args = try pop(), cls = try pop(); stack.append(try instantiate(cls, arguments: [args]))
-        case 0x51: stack.append(try persistentLoad(try pop()))  // BINPERSID
+            push(try instantiate(cls, arguments: items))
+        case 0x81: let args = try pop().value, cls = try pop().value; push(try instantiate(cls, arguments: [args]))  // NEWOBJ
+        case 0x92:  // NEWOBJ_EX: class, args, kwargs
+            _ = try pop()
+            let args = try pop().value, cls = try pop().value
+            push(try instantiate(cls, arguments: [args]))
+        case 0x51: push(try persistentLoad(try pop().value), depth: 1)  // BINPERSID
         case 0x82, 0x83, 0x84:  // EXT1/2/4: a copyreg registry code standing for a global
             let code = try read(1 << (Int(op) - 0x82)).reduce(0) { $0 << 8 | Int($1) }
             throw fail("refusing the extension code \(code) (EXT opcodes name a callable through copyreg)")
@@ -123,17 +137,21 @@ struct Unpickler {
     /// Items below the innermost mark belong to an enclosing construction and cannot be popped.
     private var fence: Int { marks.last ?? 0 }
 
-    private mutating func pop() throws -> PickleValue {
+    private mutating func push(_ value: PickleValue, depth: Int = 0) {
+        stack.append(Item(value: value, depth: depth))
+    }
+
+    private mutating func pop() throws -> Item {
         guard stack.count > fence else { throw fail("the pickle stack is empty") }
         return stack.removeLast()
     }
 
-    private func top() throws -> PickleValue {
-        guard stack.count > fence, let value = stack.last else { throw fail("the pickle stack is empty") }
-        return value
+    private func top() throws -> Item {
+        guard stack.count > fence, let item = stack.last else { throw fail("the pickle stack is empty") }
+        return item
     }
 
-    private mutating func popMark() throws -> [PickleValue] {
+    private mutating func popMark() throws -> [Item] {
         guard let mark = marks.popLast() else { throw fail("no MARK before an opcode that needs one") }
         defer { stack.removeSubrange(mark...) }
         return Array(stack[mark...])
@@ -148,26 +166,47 @@ struct Unpickler {
         guard stack.count - count >= fence else { throw fail("TUPLE\(count) needs \(count) items on the stack") }
         let items = Array(stack.suffix(count))
         stack.removeLast(count)
-        stack.append(.tuple(items))
+        push(.tuple(items.map(\.value)), depth: try nesting(items))
     }
 
-    /// The list (or set) on top of the stack, to append to.
-    private func container(list: Bool) throws -> PickleList {
-        switch try top() {
-        case .list(let l) where list: return l
-        case .set(let s) where !list: return s
+    /// Adds `items` to the list (or set) on top of the stack.
+    private func add(_ items: [Item], toList list: Bool) throws {
+        let target: PickleList
+        switch try top().value {
+        case .list(let l) where list: target = l
+        case .set(let s) where !list: target = s
         case let other: throw fail("cannot add items to a \(other.kind)")
         }
+        target.depth = max(target.depth, try nesting(items))
+        target.items += items.map(\.value)
     }
 
     private func dict() throws -> PickleDict {
-        guard case .dict(let d) = try top() else { throw fail("SETITEM(S) on a \(try top().kind), not a dict") }
+        guard case .dict(let d) = try top().value else { throw fail("SETITEM(S) on a \(try top().value.kind), not a dict") }
         return d
     }
 
-    private func setItems(_ d: PickleDict, _ flat: [PickleValue]) throws {
+    private func setItems(_ d: PickleDict, _ flat: [Item]) throws {
         guard flat.count % 2 == 0 else { throw fail("an odd number of items for a dict") }
-        for i in stride(from: 0, to: flat.count, by: 2) { d.items.append((flat[i], flat[i + 1])) }
+        d.depth = max(d.depth, try nesting(flat))
+        for i in stride(from: 0, to: flat.count, by: 2) { d.items.append((flat[i].value, flat[i + 1].value)) }
+    }
+
+    /// The nesting of a container holding `items`: one more than the deepest item.
+    /// - Throws: when that exceeds ``maximumNesting``.
+    private func nesting(_ items: [Item]) throws -> Int {
+        var deepest = 0
+        for item in items {
+            switch item.value {
+            case .list(let l), .set(let l): deepest = max(deepest, l.depth)
+            case .dict(let d): deepest = max(deepest, d.depth)
+            default: deepest = max(deepest, item.depth)
+            }
+        }
+        guard deepest < Unpickler.maximumNesting else {
+            throw fail("containers nest more than \(Unpickler.maximumNesting) levels deep")
+        }
+        return deepest + 1
     }
 
     // MARK: - Reading bytes
@@ -209,10 +248,10 @@ struct Unpickler {
 
     private mutating func pushTextInteger(bool: Bool) throws {
         var line = try readLine()
-        if bool, line == "00" || line == "01" { stack.append(.bool(line == "01")); return }
+        if bool, line == "00" || line == "01" { push(.bool(line == "01")); return }
         if line.hasSuffix("L") { line.removeLast() }
         guard let value = Int(line) else { throw fail("'\(line)' is not an integer this reader handles") }
-        stack.append(.int(value))
+        push(.int(value))
     }
 
     /// A little-endian two's-complement integer of `count` bytes.
