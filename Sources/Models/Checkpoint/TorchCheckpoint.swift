@@ -21,7 +21,8 @@ public enum TorchCheckpoint {
     /// names (`{"model": {"w": t}}` → `model.w`) and other values are skipped. Tensors keep their
     /// shape, strides, storage offset and dtype — F32, F64, F16, BF16, I64 and BOOL as they are;
     /// I32, I16, I8, U8, U16 and U32 widened to int64 — and tensors that shared a storage share
-    /// one here. F32/F64/F16/BF16/I64 storages of zip files borrow the memory-mapped file.
+    /// one here. Storages already in Ember's layout (F32/F64/F16/BF16/I64, little-endian, aligned —
+    /// always so in zip files) borrow the memory-mapped file instead of being copied.
     /// - Throws: ``CheckpointError`` naming the file (and the tensor or archive entry): not a
     ///   checkpoint, truncated or damaged archive, malformed pickle, a forbidden global, a missing
     ///   storage, or a tensor that does not fit its storage.

@@ -84,7 +84,7 @@ struct Unpickler {
         case 0x5D: push(.list(PickleList()))  // EMPTY_LIST
         case 0x61: let item = try pop(); try add([item], toList: true)  // APPEND
         case 0x65: let items = try popMark(); try add(items, toList: true)  // APPENDS
-        case 0x6C: let items = try popMark(); push(.list(PickleList(items.map(\.value), depth: try nesting(items))))  // LIST
+        case 0x6C: try pushList(set: false)  // LIST
         case 0x29: push(.tuple([]), depth: 1)  // EMPTY_TUPLE
         case 0x74: let items = try popMark(); push(.tuple(items.map(\.value)), depth: try nesting(items))  // TUPLE
         case 0x85, 0x86, 0x87: try pushTuple(count: Int(op) - 0x84)  // TUPLE1..3
@@ -94,7 +94,7 @@ struct Unpickler {
         case 0x75: let items = try popMark(); try setItems(try dict(), items)  // SETITEMS
         case 0x8F: push(.set(PickleList()))  // EMPTY_SET
         case 0x90: let items = try popMark(); try add(items, toList: false)  // ADDITEMS
-        case 0x91: let items = try popMark(); push(.set(PickleList(items.map(\.value), depth: try nesting(items))))  // FROZENSET
+        case 0x91: try pushList(set: true)  // FROZENSET
         case 0x68: try pushMemo(Int(try readByte()))  // BINGET
         case 0x6A: try pushMemo(try readLength(4))  // LONG_BINGET
         case 0x71: memo[Int(try readByte())] = try top()  // BINPUT
@@ -107,7 +107,9 @@ struct Unpickler {
                 throw fail("STACK_GLOBAL needs two strings, got \(module.kind) and \(name.kind)")
             }
             push(try global(module: m, name: n))
-        case 0x52: let args = try pop().value, callable = try pop().value; push(try reduce(callable, args), depth: 1)  // REDUCE
+        case 0x52:  // REDUCE: callable(*args)
+            let args = try pop().value, callable = try pop().value
+            push(try reduce(callable, args), depth: 1)
         case 0x62: _ = try pop(); try build(try top().value)  // BUILD: the state is dropped
         case 0x69:  // INST: looks up a class by name and calls it with the marked items
             let cls = try global(module: try readLine(), name: try readLine())
@@ -117,14 +119,13 @@ struct Unpickler {
             guard !items.isEmpty else { throw fail("OBJ without a class") }
             let cls = items.removeFirst()
             push(try instantiate(cls, arguments: items))
-        case 0x81: let args = try pop().value, cls = try pop().value; push(try instantiate(cls, arguments: [args]))  // NEWOBJ
-        case 0x92:  // NEWOBJ_EX: class, args, kwargs
-            _ = try pop()
+        case 0x81, 0x92:  // NEWOBJ (class, args), NEWOBJ_EX (class, args, kwargs)
+            if op == 0x92 { _ = try pop() }
             let args = try pop().value, cls = try pop().value
             push(try instantiate(cls, arguments: [args]))
         case 0x51: push(try persistentLoad(try pop().value), depth: 1)  // BINPERSID
         case 0x82, 0x83, 0x84:  // EXT1/2/4: a copyreg registry code standing for a global
-            let code = try read(1 << (Int(op) - 0x82)).reduce(0) { $0 << 8 | Int($1) }
+            let code = try read(1 << (Int(op) - 0x82)).reversed().reduce(0) { $0 << 8 | Int($1) }  // little-endian
             throw fail("refusing the extension code \(code) (EXT opcodes name a callable through copyreg)")
         default:
             let printable = (0x20...0x7E).contains(op) ? " '\(Character(UnicodeScalar(op)))'" : ""
@@ -160,6 +161,12 @@ struct Unpickler {
     private mutating func pushMemo(_ index: Int) throws {
         guard let value = memo[index] else { throw fail("memo entry \(index) was never stored") }
         stack.append(value)
+    }
+
+    private mutating func pushList(set: Bool) throws {
+        let items = try popMark()
+        let list = PickleList(items.map(\.value), depth: try nesting(items))
+        push(set ? .set(list) : .list(list))
     }
 
     private mutating func pushTuple(count: Int) throws {
