@@ -66,39 +66,71 @@ private func norm(of tensor: Tensor, p: Double) -> Double {
     let x = UnsafePointer(t.pointer(as: Float.self))
     let total = Mutex<Double>(0)
     Parallel.forEachRange(count: t.count, cost: 2) { range in
-        var acc = 0.0, sawNaN = false
-        // Blocks of 4096 keep the float32 lane sums short, so rounding stays far below 1e-6.
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let block = start..<min(start + 4096, range.upperBound)
-            var lanes = Lanes(repeating: 0)
-            forEachBlock(block) { i, width in
-                let u = load(x, i, width)
-                let v = pointwiseMax(u, -u)
-                if p == .infinity {
-                    sawNaN = sawNaN || any(v .!= v)
-                    lanes = pointwiseMax(lanes, v)
-                } else if p == 2 {
-                    lanes = lanes.addingProduct(v, v)
-                } else {
-                    for k in 0..<width { acc += pow(Double(v[k]), p) }
-                }
-            }
-            acc = p == .infinity ? max(acc, Double(lanes.max())) : acc + Double(lanes.sum())
-            start = block.upperBound
+        let part: Double
+        switch p {
+        case 2: part = sumOfSquares(x, range)
+        case .infinity: part = maxMagnitude(x, range)
+        default: part = range.reduce(0.0) { $0 + pow(Double(Swift.abs(x[$1])), p) }
         }
-        if sawNaN { acc = .nan }
         total.withLock { sum in
-            if sum.isNaN || acc.isNaN { sum = .nan } else { sum = p == .infinity ? max(sum, acc) : sum + acc }
+            if sum.isNaN || part.isNaN { sum = .nan } else { sum = p == .infinity ? max(sum, part) : sum + part }
         }
     }
     let sum = total.withLock { $0 }
     return p == .infinity ? sum : combine([sum], p: p)
 }
 
+/// Σ x² over `range`: float32 lanes summed over blocks of 4096 (short enough that their rounding
+/// stays far below 1e-6), blocks summed in double.
+private func sumOfSquares(_ x: UnsafePointer<Float>, _ range: Range<Int>) -> Double {
+    var total = 0.0
+    var start = range.lowerBound
+    while start < range.upperBound {
+        let end = min(start + 4096, range.upperBound)
+        var lanes = Lanes(repeating: 0)
+        var i = start
+        while i + Lanes.scalarCount <= end {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
+            lanes = lanes.addingProduct(v, v)
+            i += Lanes.scalarCount
+        }
+        var tail: Float = 0
+        while i < end { tail += x[i] * x[i]; i += 1 }
+        total += Double(lanes.sum()) + Double(tail)
+        start = end
+    }
+    return total
+}
+
+/// max |x| over `range`, NaN when any element is NaN.
+private func maxMagnitude(_ x: UnsafePointer<Float>, _ range: Range<Int>) -> Double {
+    var lanes = Lanes(repeating: 0)
+    var sawNaN = false
+    var i = range.lowerBound
+    while i + Lanes.scalarCount <= range.upperBound {
+        let v = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
+        sawNaN = sawNaN || any(v .!= v)
+        lanes = pointwiseMax(lanes, pointwiseMax(v, -v))
+        i += Lanes.scalarCount
+    }
+    var result = Double(lanes.max())
+    while i < range.upperBound {
+        sawNaN = sawNaN || x[i].isNaN
+        result = max(result, Double(Swift.abs(x[i])))
+        i += 1
+    }
+    return sawNaN ? .nan : result
+}
+
 /// x[i] *= factor for i in 0..<count.
 private func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
     Parallel.forEachRange(count: count, cost: 2) { range in
-        forEachBlock(range) { i, width in store(load(x, i, width) * factor, x, i, width) }
+        var i = range.lowerBound
+        while i + Lanes.scalarCount <= range.upperBound {
+            let raw = UnsafeMutableRawPointer(x + i)
+            raw.storeBytes(of: raw.loadUnaligned(as: Lanes.self) * factor, as: Lanes.self)
+            i += Lanes.scalarCount
+        }
+        while i < range.upperBound { x[i] *= factor; i += 1 }
     }
 }

@@ -36,6 +36,12 @@ public final class LearningRateSchedule {
         public var kind: Kind
         public var baseLearningRates: [Double]
         public var step: Int
+
+        public init(kind: Kind, baseLearningRates: [Double], step: Int) {
+            self.kind = kind
+            self.baseLearningRates = baseLearningRates
+            self.step = step
+        }
     }
 
     public let kind: Kind
