@@ -11,12 +11,17 @@ The "tiny_model" case instead trains a two-layer tanh MLP on fixed data with gra
 micro-batches; it stores the data (x, y) and the parameters after every step, and the Swift test recomputes
 the gradients with Ember's autograd.
 CPU tensors use PyTorch's single-tensor optimizer path (foreach=False, the CPU default).
+
+It also writes Tests/Fixtures/train/metrics.json: random labels, predictions and scores with scikit-learn's
+accuracy, macro F1, confusion matrix and top-k accuracy, and a random similarity matrix with CLIP-style
+recall@k (the rank of the diagonal entry in its row, computed with torch).
 """
 import json
 import os
 
 import torch
 from safetensors.torch import save_file
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, top_k_accuracy_score
 from transformers import (
     get_constant_schedule_with_warmup,
     get_cosine_with_min_lr_schedule_with_warmup,
@@ -149,8 +154,33 @@ def tiny_model():
     }
 
 
+def metrics():
+    """Class 5 never occurs; class 4 is only ever predicted (never a label)."""
+    gen = torch.Generator().manual_seed(2)
+    n, classes = 40, 6
+    labels = torch.randint(0, 4, (n,), generator=gen)
+    predictions = torch.where(torch.rand(n, generator=gen) < 0.6, labels, torch.randint(0, 5, (n,), generator=gen))
+    scores = torch.randn(n, classes, generator=gen)
+    similarity = torch.randn(30, 30, generator=gen)
+    ranks = (similarity > similarity.diag()[:, None]).sum(1)
+    y, p = labels.tolist(), predictions.tolist()
+    return {
+        "labels": y, "predictions": p, "class_count": classes, "scores": scores.tolist(),
+        "accuracy": accuracy_score(y, p),
+        "macro_f1": f1_score(y, p, average="macro"),
+        "confusion": confusion_matrix(y, p, labels=list(range(classes))).tolist(),
+        "top_k": {str(k): top_k_accuracy_score(y, scores.numpy(), k=k, labels=list(range(classes)))
+                  for k in (1, 2, 3)},
+        "similarity": similarity.tolist(),
+        "recall_at_k": {str(k): float((ranks < k).float().mean()) for k in (1, 5, 10)},
+    }
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "..", "metrics.json"), "w") as f:
+        json.dump(metrics(), f, allow_nan=False)
+        f.write("\n")
     cases = [
         run_case("sgd_plain", "SGD", {"lr": 0.1}),
         run_case("sgd_momentum_dampening", "SGD", {"lr": 0.05, "momentum": 0.9, "dampening": 0.3}),
