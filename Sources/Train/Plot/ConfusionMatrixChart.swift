@@ -69,7 +69,8 @@ public struct ConfusionMatrixChart: Sendable {
         let top = Self.padding + titleHeight
         let columnNames = upright ? nameWidth : cap
         let barLabel = Drawing.textWidth("100%", size: Self.textSize)
-        let width = Int(left + grid + 24 + 14 + 8 + barLabel + Self.padding)
+        let titleWidth = Drawing.textWidth(title, size: Self.textSize) + 2 * Self.padding
+        let width = Int(max(left + grid + 24 + 14 + 8 + barLabel + Self.padding, titleWidth).rounded(.up))
         let height = Int(top + grid + 10 + columnNames + 14 + cap + Self.padding)
         var d = Drawing(width: width, height: height)
         if !title.isEmpty {
