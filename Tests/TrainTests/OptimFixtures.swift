@@ -74,7 +74,7 @@ struct OptimCase: Decodable {
             return try SGD(groups: groups, defaults: base)
         default:
             let adamW = optimizer == "AdamW"
-            let base = try Adam.Options(values: defaults, defaults: adamW ? .adamW : Adam.Options())
+            let base = try Adam.Options(values: defaults, defaults: adamW ? .adamW() : Adam.Options())
             let groups = try self.groups.map {
                 ParameterGroup($0.params.map { parameters[$0] }, options: try Adam.Options(values: $0.options, defaults: base))
             }

@@ -32,7 +32,7 @@ import Train
     @Test func adamWDecaysBeforeTheAdamStep() throws {
         // Zero gradient: m = v = 0, so only the decoupled decay p·(1 − lr·wd) acts (eps keeps 0/0 away).
         let p = try parameter([2])
-        let adamW = try Adam.adamW([p], Adam.Options(learningRate: 0.1, weightDecay: 0.5))
+        let adamW = try Adam.adamW([p], .adamW(learningRate: 0.1, weightDecay: 0.5))
         p.grad = Tensor.zeros([1])
         try adamW.step()
         #expect(abs(p.scalars[0] - 2 * (1 - 0.05)) < 1e-6)
@@ -97,7 +97,7 @@ import Train
     }
 
     @Test func optionsByPyTorchName() throws {
-        let o = try Adam.Options(values: ["lr": 0.5, "beta2": 0.9, "amsgrad": 1], defaults: .adamW)
+        let o = try Adam.Options(values: ["lr": 0.5, "beta2": 0.9, "amsgrad": 1], defaults: .adamW())
         #expect(o == Adam.Options(learningRate: 0.5, beta2: 0.9, weightDecay: 0.01, amsgrad: true, decoupledWeightDecay: true))
         #expect(try Adam.Options(values: o.values, defaults: Adam.Options()) == o)
         #expect(throws: TensorError.invalidArgument(

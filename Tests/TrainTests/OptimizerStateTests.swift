@@ -35,7 +35,7 @@ import Train
         case "SGD": return try SGD(p, SGD.Options(learningRate: 0.1, momentum: 0.9, nesterov: true))
         case "Adam": return try Adam(p, Adam.Options(learningRate: 0.01, amsgrad: true))
         default:
-            return try Adam.adamW(groups: [ParameterGroup([p[0]], options: .adamW),
+            return try Adam.adamW(groups: [ParameterGroup([p[0]], options: .adamW()),
                                            ParameterGroup([p[1], p[2]], options: Adam.Options(learningRate: 0.05))])
         }
     }

@@ -61,7 +61,7 @@ import Train
         let (x, labels) = try spirals(count: 200, seed: 1)
         let (vx, vlabels) = try spirals(count: 50, seed: 2)
         let params = try parameters(seed: 3)
-        let optimizer = try Adam.adamW(params, Adam.Options(learningRate: 0.02, weightDecay: 1e-4, decoupledWeightDecay: true))
+        let optimizer = try Adam.adamW(params, .adamW(learningRate: 0.02, weightDecay: 1e-4))
         let (epochs, batch) = (30, 50)
         let stepsPerEpoch = x.shape[0] / batch
         let schedule = try LearningRateSchedule.cosine(optimizer, warmup: 20, total: epochs * stepsPerEpoch,

@@ -18,7 +18,8 @@ import Glibc
 /// ```
 /// eps is added after the square root of the bias-corrected second moment, as PyTorch does.
 public final class Adam: Optimizer {
-    /// Adam's options with PyTorch's `Adam` defaults; ``adamW`` holds `AdamW`'s.
+    /// Adam's options with PyTorch's `Adam` defaults; ``adamW(learningRate:beta1:beta2:eps:weightDecay:amsgrad:maximize:)``
+    /// gives `AdamW`'s (weight decay 0.01).
     public struct Options: OptimizerOptions {
         public var learningRate: Double
         public var beta1: Double
@@ -47,8 +48,14 @@ public final class Adam: Optimizer {
             self.decoupledWeightDecay = decoupledWeightDecay
         }
 
-        /// `torch.optim.AdamW`'s defaults: weight decay 0.01, decoupled.
-        public static let adamW = Options(weightDecay: 1e-2, decoupledWeightDecay: true)
+        /// Options with `torch.optim.AdamW`'s defaults: weight decay 0.01, decoupled.
+        public static func adamW(
+            learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8,
+            weightDecay: Double = 1e-2, amsgrad: Bool = false, maximize: Bool = false
+        ) -> Options {
+            Options(learningRate: learningRate, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay,
+                    amsgrad: amsgrad, maximize: maximize, decoupledWeightDecay: true)
+        }
 
         static let names = ["lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize", "decoupled_weight_decay"]
 
@@ -112,12 +119,12 @@ public final class Adam: Optimizer {
     }
 
     /// AdamW (`torch.optim.AdamW`): Adam with decoupled weight decay in every group.
-    public static func adamW(_ parameters: [Tensor], _ options: Options = .adamW) throws -> Adam {
+    public static func adamW(_ parameters: [Tensor], _ options: Options = .adamW()) throws -> Adam {
         try adamW(groups: [ParameterGroup(parameters, options: options)], defaults: options)
     }
 
     /// AdamW over several groups; each group's decay is decoupled whatever its options say.
-    public static func adamW(groups: [ParameterGroup<Options>], defaults: Options = .adamW) throws -> Adam {
+    public static func adamW(groups: [ParameterGroup<Options>], defaults: Options = .adamW()) throws -> Adam {
         var groups = groups, defaults = defaults
         for g in groups.indices { groups[g].options.decoupledWeightDecay = true }
         defaults.decoupledWeightDecay = true
