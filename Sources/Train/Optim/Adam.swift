@@ -209,7 +209,7 @@ public final class Adam: Optimizer {
                     v = pointwiseMax(load(maxAvgSq, i, width), v)
                     store(v, maxAvgSq, i, width)
                 }
-                let denominator = v.squareRoot() / correction2 + eps
+                let denominator = squareRoot(v) / correction2 + eps
                 x = x + (negativeStep * m) / denominator
                 store(x, param, i, width)
             }
