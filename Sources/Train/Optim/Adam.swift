@@ -21,10 +21,15 @@ public final class Adam: Optimizer {
     /// Adam's options with PyTorch's `Adam` defaults; ``adamW(learningRate:beta1:beta2:eps:weightDecay:amsgrad:maximize:)``
     /// gives `AdamW`'s (weight decay 0.01).
     public struct Options: OptimizerOptions {
+        /// `lr`.
         public var learningRate: Double
+        /// β₁, the decay of the first-moment average (`betas[0]`).
         public var beta1: Double
+        /// β₂, the decay of the second-moment average (`betas[1]`).
         public var beta2: Double
+        /// Added to the denominator after the square root.
         public var eps: Double
+        /// The decay rate: in the gradient (Adam) or on the weights (decoupled, AdamW).
         public var weightDecay: Double
         /// Keep the running maximum of the second moment (AMSGrad).
         public var amsgrad: Bool

@@ -33,8 +33,11 @@ public final class LearningRateSchedule {
 
     /// What a schedule saves: its kind, base rates and step count.
     public struct State: Codable, Sendable, Equatable {
+        /// The schedule's shape, which a restoring schedule must share.
         public var kind: Kind
+        /// Each group's base rate.
         public var baseLearningRates: [Double]
+        /// Steps taken (``LearningRateSchedule/currentStep``).
         public var step: Int
 
         public init(kind: Kind, baseLearningRates: [Double], step: Int) {
@@ -44,6 +47,7 @@ public final class LearningRateSchedule {
         }
     }
 
+    /// The schedule's shape.
     public let kind: Kind
     /// The optimizer whose rates this schedule sets.
     public let optimizer: any Optimizer

@@ -12,7 +12,9 @@ import TensorCore
 public struct OptimizerState: Sendable {
     /// One parameter group: its size and options by PyTorch name (`lr`, `weight_decay`, …).
     public struct Group: Codable, Sendable, Equatable {
+        /// How many parameters the group holds (they follow the previous groups' in order).
         public var parameterCount: Int
+        /// ``OptimizerOptions/values``: the options by PyTorch name.
         public var options: [String: Double]
 
         public init(parameterCount: Int, options: [String: Double]) {
@@ -40,6 +42,7 @@ public struct OptimizerState: Sendable {
         }
     }
 
+    /// Everything but the buffers; ``headerJSON()`` gives it as JSON.
     public var header: Header
     /// The buffers, by `"<index>.<buffer>"`.
     public var tensors: [String: Tensor]

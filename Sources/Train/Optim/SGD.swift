@@ -15,10 +15,15 @@ import TensorCore
 public final class SGD: Optimizer {
     /// SGD's options, with PyTorch's defaults.
     public struct Options: OptimizerOptions {
+        /// `lr`.
         public var learningRate: Double
+        /// μ, the momentum factor (0: plain SGD).
         public var momentum: Double
+        /// The share of the gradient held back from the momentum buffer after the first step.
         public var dampening: Double
+        /// L2 penalty, added to the gradient as `weight_decay · p`.
         public var weightDecay: Double
+        /// Step along the gradient plus the momentum instead of along the momentum.
         public var nesterov: Bool
         /// Ascend the gradient instead of descending it.
         public var maximize: Bool

@@ -29,8 +29,8 @@ func updateInPlace(
     if p !== parameter { try parameter.assign(p) }
 }
 
-/// Calls `body` with each block of up to 16 lanes of `range`: full blocks as they are, the tail
-/// padded with zeros. `body` gets the block's start and its width.
+/// Calls `body` with each block of up to 16 elements of `range`: its start and its width (16
+/// except for a shorter tail, which ``load(_:_:_:)`` pads with zeros and ``store(_:_:_:_:)`` cuts).
 @inline(__always)
 func forEachBlock(_ range: Range<Int>, _ body: (_ start: Int, _ width: Int) -> Void) {
     var i = range.lowerBound
