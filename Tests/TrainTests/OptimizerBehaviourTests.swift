@@ -131,5 +131,12 @@ import Train
         let sgd = try SGD([p])
         p.grad = Tensor.ones([3])
         #expect(throws: TensorError.shape("SGD: parameter 0 has shape [2] but its grad [3]")) { try sgd.step() }
+        // Checked before any update: the good parameter and the state are untouched.
+        let good = try parameter([1])
+        let adam = try Adam([good, p])
+        good.grad = Tensor.ones([1])
+        #expect(throws: TensorError.self) { try adam.step() }
+        #expect(good.scalars == [1])
+        #expect(adam.state().header.steps == [0, 0])
     }
 }

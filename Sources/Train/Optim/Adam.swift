@@ -166,6 +166,7 @@ public final class Adam: Optimizer {
     }
 
     public func step() throws {
+        try checkGradients(groups, optimizer: name)
         try noGrad {
             var index = 0
             for group in groups {
@@ -196,7 +197,7 @@ public final class Adam: Optimizer {
         let beta2 = Float(o.beta2), oneMinusBeta2 = Float(1 - o.beta2)
         let avg = state.expAvg.pointer(as: Float.self), avgSq = state.expAvgSq.pointer(as: Float.self)
         let maxAvgSq = o.amsgrad ? state.maxExpAvgSq?.pointer(as: Float.self) : nil
-        try updateInPlace(p, grad: grad, optimizer: name, index: index) { param, gradient, range in
+        try updateInPlace(p, grad: grad) { param, gradient, range in
             forEachBlock(range) { i, width in
                 var g = load(gradient, i, width)
                 var x = load(param, i, width)

@@ -71,3 +71,13 @@ func validateGroups<Options>(_ groups: [ParameterGroup<Options>], optimizer: Str
         }
     }
 }
+
+/// Checks every gradient that a step would use against its parameter's shape, before anything is
+/// updated, so a bad gradient leaves parameters and state as they were.
+func checkGradients<Options>(_ groups: [ParameterGroup<Options>], optimizer: String) throws {
+    for (index, p) in groups.flatMap(\.parameters).enumerated() where p.requiresGrad {
+        if let g = p.grad, g.shape != p.shape {
+            throw TensorError.shape("\(optimizer): parameter \(index) has shape \(p.shape) but its grad \(g.shape)")
+        }
+    }
+}

@@ -113,6 +113,7 @@ public final class SGD: Optimizer {
     }
 
     public func step() throws {
+        try checkGradients(groups, optimizer: name)
         try noGrad {
             var index = 0
             for group in groups {
@@ -133,7 +134,7 @@ public final class SGD: Optimizer {
         let first = hasMomentum && momentumBuffers[index] == nil
         if first { momentumBuffers[index] = Tensor.zeros(p.shape) }
         let buffer = hasMomentum ? momentumBuffers[index]?.pointer(as: Float.self) : nil
-        try updateInPlace(p, grad: grad, optimizer: name, index: index) { param, gradient, range in
+        try updateInPlace(p, grad: grad) { param, gradient, range in
             forEachBlock(range) { i, width in
                 var g = load(gradient, i, width)
                 var x = load(param, i, width)

@@ -7,19 +7,17 @@ import _Builtin_intrinsics.intel
 /// Sixteen float32 lanes: one AVX-512 register, two AVX2 registers.
 typealias Lanes = SIMD16<Float>
 
-/// Runs `body` over a parameter's elements as raw float32 buffers, in parallel blocks.
+/// Runs `body` over a parameter's elements as raw float32 buffers, in parallel blocks. The grad
+/// has the parameter's shape (``checkGradients(_:optimizer:)`` ran first).
 ///
 /// The parameter is written in place when it is contiguous float32 (the usual case); otherwise
 /// the update runs on a contiguous copy that is then written back through the parameter's
 /// strides, so views and modules holding the tensor still see it. A gradient in another dtype
 /// or layout is read from a contiguous float32 copy.
 func updateInPlace(
-    _ parameter: Tensor, grad: Tensor, optimizer: String, index: Int,
+    _ parameter: Tensor, grad: Tensor,
     _ body: (_ param: UnsafeMutablePointer<Float>, _ grad: UnsafePointer<Float>, _ range: Range<Int>) -> Void
 ) throws {
-    guard grad.shape == parameter.shape else {
-        throw TensorError.shape("\(optimizer): parameter \(index) has shape \(parameter.shape) but its grad \(grad.shape)")
-    }
     let g = grad.dtype == .float32 && grad.isContiguous ? grad : grad.converted(to: .float32).contiguous()
     let p = parameter.isContiguous ? parameter : parameter.copied()
     let pp = p.pointer(as: Float.self)
