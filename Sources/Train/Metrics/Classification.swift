@@ -66,8 +66,13 @@ public enum Metrics {
 
     // MARK: - Helpers
 
-    /// Class ids from an int64 `[N]` tensor, or the argmax of a float `[N, C]` score tensor.
-    public static func classIds(_ t: Tensor, _ metric: String = "metrics") throws -> [Int] {
+    /// Class ids from an int64 `[N]` tensor (or whole floats), or the argmax of a float `[N, C]`
+    /// score tensor.
+    /// - Throws: for other shapes, or fractional ids.
+    public static func classIds(_ t: Tensor) throws -> [Int] { try classIds(t, "class_ids") }
+
+    /// ``classIds(_:)`` naming `metric` in errors.
+    static func classIds(_ t: Tensor, _ metric: String) throws -> [Int] {
         if t.rank == 2 && t.dtype.isFloatingPoint {
             return try t.argmax(axis: 1).toArray(of: Int64.self).map { Int($0) }
         }
