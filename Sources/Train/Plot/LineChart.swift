@@ -97,8 +97,7 @@ public struct LineChart: Sendable {
         }
         let colors = series.enumerated().map { $0.element.color ?? Color.series[$0.offset % Color.series.count] }
         if series.contains(where: { !$0.name.isEmpty }) {
-            drawLegend(&d, baseline: top + cap, colors: colors)
-            top += cap + 18
+            top += drawLegend(&d, baseline: top + cap, colors: colors) + 6
         }
         let (xAxis, yAxis, plot) = layout(top: top + 4)
         drawGrid(&d, plot, xAxis, yAxis)
@@ -136,18 +135,35 @@ public struct LineChart: Sendable {
         return (xAxis, yAxis, Rect(x: left, y: top, width: plotWidth, height: plotHeight))
     }
 
-    private func drawLegend(_ d: inout Drawing, baseline: Double, colors: [Color]) {
-        let sample = 22.0, gap = 8.0, spacing = 26.0
+    /// Draws the legend in centred rows that fit the width, the first baseline at `baseline`.
+    /// - Returns: the height the rows take.
+    private func drawLegend(_ d: inout Drawing, baseline: Double, colors: [Color]) -> Double {
+        let sample = 22.0, gap = 8.0, spacing = 26.0, rowHeight = Drawing.capHeight(size: Self.textSize) + 12
         let entries = zip(series, colors).filter { !$0.0.name.isEmpty }
-        let total = entries.reduce(-spacing) { $0 + sample + gap + Drawing.textWidth($1.0.name, size: Self.textSize) + spacing }
-        var x = (Double(width) - total) / 2
-        let middle = baseline - Drawing.capHeight(size: Self.textSize) / 2
-        for (s, color) in entries {
-            d.rect(Rect(x: x, y: (middle - 1.5).rounded(), width: sample, height: 3), color)
-            x += sample + gap
-            d.text(s.name, x: x, y: baseline, size: Self.textSize, color: .text)
-            x += Drawing.textWidth(s.name, size: Self.textSize) + spacing
+        func entryWidth(_ name: String) -> Double { sample + gap + Drawing.textWidth(name, size: Self.textSize) }
+        var rows: [[(Series, Color)]] = [[]]
+        var used = 0.0
+        for entry in entries {
+            let w = entryWidth(entry.0.name)
+            if !rows[rows.count - 1].isEmpty && used + spacing + w > Double(width) - 2 * Self.padding {
+                rows.append([])
+                used = 0
+            }
+            used += (rows[rows.count - 1].isEmpty ? 0 : spacing) + w
+            rows[rows.count - 1].append(entry)
         }
+        for (r, row) in rows.enumerated() {
+            let y = baseline + Double(r) * rowHeight
+            let total = row.reduce(-spacing) { $0 + entryWidth($1.0.name) + spacing }
+            var x = (Double(width) - total) / 2
+            let middle = y - Drawing.capHeight(size: Self.textSize) / 2
+            for (s, color) in row {
+                d.rect(Rect(x: x, y: (middle - 1.5).rounded(), width: sample, height: 3), color)
+                d.text(s.name, x: x + sample + gap, y: y, size: Self.textSize, color: .text)
+                x += entryWidth(s.name) + spacing
+            }
+        }
+        return Double(rows.count) * rowHeight
     }
 
     private func drawGrid(_ d: inout Drawing, _ plot: Rect, _ xAxis: AxisScale, _ yAxis: AxisScale) {
