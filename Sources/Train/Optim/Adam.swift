@@ -215,7 +215,7 @@ public final class Adam: Optimizer {
                     v = pointwiseMax(load(maxAvgSq, i, width), v)
                     store(v, maxAvgSq, i, width)
                 }
-                let denominator = squareRoot(v) / correction2 + eps
+                let denominator = VectorMath.sqrt(v) / correction2 + eps
                 x = x + (negativeStep * m) / denominator
                 store(x, param, i, width)
             }

@@ -1,9 +1,5 @@
 import TensorCore
 
-#if arch(x86_64)
-import _Builtin_intrinsics.intel
-#endif
-
 /// Sixteen float32 lanes: one AVX-512 register, two AVX2 registers.
 typealias Lanes = SIMD16<Float>
 
@@ -58,14 +54,3 @@ func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>, _ i: Int, _ width: Int)
     for k in 0..<width { p[i + k] = v[k] }
 }
 
-/// Lane-wise square root. `SIMD.squareRoot()` is lowered one lane at a time (sixteen `sqrtss`),
-/// which made it Adam's bottleneck; the AVX instruction does eight lanes at once, with the same
-/// correctly rounded results.
-@inline(__always)
-func squareRoot(_ v: Lanes) -> Lanes {
-    #if arch(x86_64)
-    return Lanes(lowHalf: _mm256_sqrt_ps(v.lowHalf), highHalf: _mm256_sqrt_ps(v.highHalf))
-    #else
-    return v.squareRoot()
-    #endif
-}
