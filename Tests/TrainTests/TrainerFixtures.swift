@@ -78,10 +78,11 @@ struct TrainerSetup {
 
     /// A fresh model, optimizer, schedule, sources and trainer, and the log lines it writes.
     func make(
-        objective: Objective<TensorBatch>? = nil, train: ArrayBatchSource<TensorBatch>? = nil
+        classes: Int = 3, train: (any BatchSource<TensorBatch>)? = nil,
+        objective: ((TinyClassifier) -> Objective<TensorBatch>)? = nil
     ) throws -> (trainer: Trainer<TensorBatch>, model: TinyClassifier, lines: LineLog) {
         let generator = RandomGenerator(seed: 7)
-        let model = TinyClassifier(generator: generator)
+        let model = TinyClassifier(classes: classes, generator: generator)
         let optimizer = try Adam.adamW(model.parameters(), .adamW(learningRate: learningRate))
         let schedule = try LearningRateSchedule.cosine(optimizer, warmup: 3, total: 40)
         var options = TrainerOptions()
@@ -96,7 +97,7 @@ struct TrainerSetup {
             model: model, optimizer: optimizer, schedule: schedule,
             train: train ?? ArrayBatchSource(trainBatches, shuffle: shuffle, seed: 3),
             validation: validation ? ArrayBatchSource(validationBatches) : nil,
-            options: options, output: TrainingOutput(line: { lines.lines.append($0) }), objective: objective)
+            options: options, output: TrainingOutput(line: { lines.lines.append($0) }), objective: objective?(model))
         return (trainer, model, lines)
     }
 }

@@ -134,6 +134,6 @@ struct ValidationMetrics {
     private func missing(_ metric: String, _ needs: String) -> TrainingError {
         let seen = outputNames.sorted().joined(separator: ", ")
         return .setup("validate: metric '\(metric)' needs \(needs); the outputs were: \(seen.isEmpty ? "none" : seen)"
-            + " (a loss function returns the outputs as its second value)")
+            + " (return them with the loss to get metrics)")
     }
 }
