@@ -55,14 +55,14 @@ struct NestedValues {
             }
             guard table.array.count == shape[depth] else {
                 throw error(
-                    "ragged nested table: the table\(place) has \(table.array.count) entries, but \(Self.firstPath(depth)) has \(shape[depth])")
+                    "ragged nested table: the table\(place) has \(entries(table.array.count)), but \(Self.firstPath(depth)) has \(shape[depth])")
             }
             for (index, entry) in table.array.enumerated() {
                 try collect(entry, depth: depth + 1, path: path + "[\(index + 1)]")
             }
         case .integer, .number, .boolean:
             guard depth == shape.count else {
-                throw error("ragged nested table: a \(value.typeName)\(place) where a table of \(shape[depth]) entries stands elsewhere")
+                throw error("ragged nested table: a \(value.typeName)\(place) where a table of \(entries(shape[depth])) stands elsewhere")
             }
             if let first = leaves.first, Self.isBoolean(first) != Self.isBoolean(value) {
                 throw error("booleans and numbers are mixed (\(value.typeName)\(place))")
@@ -73,6 +73,10 @@ struct NestedValues {
         default:
             throw error("number, boolean or table expected\(place), got \(value.typeName)")
         }
+    }
+
+    private func entries(_ count: Int) -> String {
+        count == 1 ? "1 entry" : "\(count) entries"
     }
 
     private func error(_ message: String) -> LuaArgumentError {

@@ -19,10 +19,14 @@ extension TensorLibrary {
             return try call.push(tensor: grad)
         }
         type.setter("grad") { t, call in
-            guard let grad = try call.optionalTensor(at: 3) else {
+            if call.isNoneOrNil(3) {
                 t.grad = nil
                 return
             }
+            guard call.isObject(at: 3, of: Tensor.self) else {
+                throw LuaMessageError("t.grad = g: Tensor or nil expected, got \(call.typeName(at: 3))")
+            }
+            let grad = try call.tensor(at: 3)
             guard grad.shape == t.shape else {
                 throw LuaMessageError("t.grad = g: g has shape \(shapeText(grad.shape)), t has \(shapeText(t.shape))")
             }

@@ -16,6 +16,7 @@ extension TensorLibrary {
             do {
                 let options = try call.options(at: 3, allowed: ["dtype"])
                 try call.expectAtMost(3)
+                if call.isNoneOrNil(2) { throw call.typeError(2, expected: "number, boolean or table") }
                 let nested = try NestedValues(call.value(at: 2), position: 2)
                 let dtype = try call.dtype(in: options) ?? nested.inferredType
                 return try call.push(tensor: nested.tensor(dtype))

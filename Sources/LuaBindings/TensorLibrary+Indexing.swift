@@ -42,7 +42,12 @@ extension TensorLibrary {
             let axis = try call.axis(at: 3, rank: t.rank, default: 0)
             if call.type(at: 2) == .table {
                 let sizes = try call.integers(in: call.table(at: 2), at: 2, what: "size")
-                return try call.push(tensors: call.blaming(2) { try t.split(sizes: sizes, axis: axis) })
+                guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == t.shape[axis] else {
+                    throw LuaArgumentError(
+                        position: 2,
+                        message: "sizes \(luaList(sizes)) must be >= 0 and add up to \(t.shape[axis]), the size of axis \(axis + 1)")
+                }
+                return try call.push(tensors: t.split(sizes: sizes, axis: axis))
             }
             let size = try call.integer(at: 2)
             guard size > 0 else { throw LuaArgumentError(position: 2, message: "size must be positive, got \(size)") }

@@ -54,7 +54,7 @@ extension TensorLibrary {
         for (name, dtype) in [("float", DType.float32), ("double", .float64), ("long", .int64), ("bool", .bool)] {
             type.method(name, "t:\(name)() -> Tensor", "t converted to \(dtype) (t itself when it already is)") { t, call in
                 try call.expectAtMost(1)
-                return try call.push(tensor: t.converted(to: dtype))
+                return try pushConverted(t, to: dtype, call)
             }
         }
         type.method(
@@ -67,8 +67,14 @@ extension TensorLibrary {
                 let names = DType.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
                 throw LuaArgumentError(position: 2, message: "dtype expected (one of \(names)), got \"\(name)\"")
             }
-            return try call.push(tensor: t.converted(to: dtype))
+            return try pushConverted(t, to: dtype, call)
         }
+    }
+
+    /// Pushes `t` in `dtype`: the argument itself when it already has that type, as in PyTorch
+    /// (`t:float() == t` for a float32 tensor).
+    private static func pushConverted(_ t: Tensor, to dtype: DType, _ call: LuaCall) throws -> Int {
+        t.dtype == dtype ? call.pushArgument(1) : try call.push(tensor: t.converted(to: dtype))
     }
 
     /// Every element as the Lua value `totable` gives it, in row-major order.

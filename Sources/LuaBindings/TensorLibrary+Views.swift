@@ -100,7 +100,7 @@ extension TensorLibrary {
         }
         type.method("contiguous", "t:contiguous() -> Tensor", "t itself when its elements are in row-major order, else a row-major copy") { t, call in
             try call.expectAtMost(1)
-            return try call.push(tensor: t.contiguous())
+            return t.isContiguous ? call.pushArgument(1) : try call.push(tensor: t.contiguous())
         }
         type.method("clone", "t:clone() -> Tensor", "A copy with its own memory; gradients flow back to t") { t, call in
             try call.expectAtMost(1)
@@ -171,7 +171,10 @@ extension TensorLibrary {
         default: throw LuaMessageError("t[i] = v: number, boolean or Tensor expected, got \(call.typeName(at: 3))")
         }
         do {
-            try slice.assign(source.detached().expanded(to: slice.shape))
+            // As PyTorch's setitem, leading size-1 axes of the value are dropped first.
+            var value = source.detached()
+            while value.rank > slice.rank, value.shape[0] == 1 { value = try value.squeezed(at: 0) }
+            try slice.assign(value.expanded(to: slice.shape))
         } catch let error as TensorError {
             throw LuaMessageError("t[i] = v: a value of shape \(shapeText(source.shape)) does not fit a slice of shape \(shapeText(slice.shape)) (\(error))")
         }

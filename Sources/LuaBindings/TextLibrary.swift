@@ -49,7 +49,13 @@ enum TextLibrary {
             return call.push(try tok.tokenizer.decode(ids, skipSpecialTokens: skip))
         }
         type.metamethod(.call, "tok(texts, {...}): encodes a batch") { call in
-            try batch(call)
+            do {
+                return try batch(call)
+            } catch var error as LuaArgumentError where error.position > 1 {
+                // The tokenizer itself is argument 1 of `__call`; count as the user wrote it.
+                error.position -= 1
+                throw error
+            }
         }
         lua.docs.add(LuaDoc(
             name: "Tokenizer.__call",
@@ -95,7 +101,8 @@ enum TextLibrary {
         batchOptions.truncation = try options.boolean("truncation")
         batchOptions.addSpecialTokens = try options.boolean("special") ?? options.boolean("add_special_tokens") ?? true
         if let pairs, pairs.count != texts.count {
-            throw LuaArgumentError(position: 3, message: "\(texts.count) texts but \(pairs.count) pairs")
+            throw LuaArgumentError(
+                position: 3, message: "\(texts.count) texts but \(pairs.count) \(pairs.count == 1 ? "pair" : "pairs")")
         }
         let encoded = try tok(texts, pairs: pairs, options: batchOptions)
         let lengths = Set(encoded.inputIds.map(\.count))
