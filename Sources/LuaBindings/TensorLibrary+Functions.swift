@@ -6,15 +6,15 @@ import TensorCore
 extension TensorLibrary {
     private static var unaryFunctions: [(name: String, summary: String, op: (Tensor) throws -> Tensor)] {
         [
-            ("exp", "e^x", { try $0.exp() }),
-            ("log", "the natural logarithm", { try $0.log() }),
-            ("sqrt", "the square root", { try $0.sqrt() }),
-            ("rsqrt", "1 / sqrt(x)", { try $0.rsqrt() }),
-            ("abs", "|x|", { try $0.abs() }),
-            ("sign", "-1, 0 or 1 by the sign of x", { $0.sign() }),
-            ("tanh", "the hyperbolic tangent", { try $0.tanh() }),
-            ("sigmoid", "1 / (1 + e^-x)", { try $0.sigmoid() }),
-            ("relu", "max(x, 0)", { try $0.relu() }),
+            ("exp", "exponential e^x", { try $0.exp() }),
+            ("log", "natural logarithm", { try $0.log() }),
+            ("sqrt", "square root", { try $0.sqrt() }),
+            ("rsqrt", "reciprocal square root 1 / sqrt(x)", { try $0.rsqrt() }),
+            ("abs", "absolute value |x|", { try $0.abs() }),
+            ("sign", "sign: -1, 0 or 1", { $0.sign() }),
+            ("tanh", "hyperbolic tangent", { try $0.tanh() }),
+            ("sigmoid", "sigmoid 1 / (1 + e^-x)", { try $0.sigmoid() }),
+            ("relu", "ReLU max(x, 0)", { try $0.relu() }),
         ]
     }
 
