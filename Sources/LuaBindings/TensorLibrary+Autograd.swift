@@ -14,7 +14,10 @@ extension TensorLibrary {
             _ = try call.blaming(1) { try t.setRequiresGrad(flag) }
             return call.pushArgument(1)
         }
-        type.property("grad", "t.grad -> Tensor | nil", "The gradient accumulated by backward() (nil before); t.grad = nil clears it") { t, call in
+        type.property(
+            "grad", "t.grad -> Tensor | nil",
+            "The gradient accumulated by backward() (nil before); t.grad = nil clears it"
+        ) { t, call in
             guard let grad = t.grad else { return call.pushNil() }
             return try call.push(tensor: grad)
         }
@@ -42,15 +45,24 @@ extension TensorLibrary {
             TensorMemory.pace(call.lua)
             return 0
         }
-        type.method("detach", "t:detach() -> Tensor", "A tensor sharing t's memory, cut off from the autograd graph") { t, call in
+        type.method(
+            "detach", "t:detach() -> Tensor",
+            "A tensor sharing t's memory, cut off from the autograd graph"
+        ) { t, call in
             try call.expectAtMost(1)
             return try call.push(tensor: t.detached())
         }
-        type.method("is_leaf", "t:is_leaf() -> boolean", "Whether t was made by the user rather than recorded from an operation") { t, call in
+        type.method(
+            "is_leaf", "t:is_leaf() -> boolean",
+            "Whether t was made by the user rather than recorded from an operation"
+        ) { t, call in
             try call.expectAtMost(1)
             return call.push(t.isLeaf)
         }
-        type.method("grad_fn", "t:grad_fn() -> string | nil", "The name of the operation that produced t, when autograd recorded it") { t, call in
+        type.method(
+            "grad_fn", "t:grad_fn() -> string | nil",
+            "The name of the operation that produced t, when autograd recorded it"
+        ) { t, call in
             try call.expectAtMost(1)
             return call.push(t.gradFunctionName)
         }

@@ -27,10 +27,16 @@ extension TensorLibrary {
             }
         }
 
-        library.function("zeros", "tensor.zeros(size...[, {dtype=}]) -> Tensor", "A tensor of zeros: tensor.zeros(2, 3) or tensor.zeros{2, 3}") { call in
+        library.function(
+            "zeros", "tensor.zeros(size...[, {dtype=}]) -> Tensor",
+            "A tensor of zeros: tensor.zeros(2, 3) or tensor.zeros{2, 3}"
+        ) { call in
             try push(call, filledWith: 0)
         }
-        library.function("ones", "tensor.ones(size...[, {dtype=}]) -> Tensor", "A tensor of ones: tensor.ones(2, 3) or tensor.ones{2, 3}") { call in
+        library.function(
+            "ones", "tensor.ones(size...[, {dtype=}]) -> Tensor",
+            "A tensor of ones: tensor.ones(2, 3) or tensor.ones{2, 3}"
+        ) { call in
             try push(call, filledWith: 1)
         }
         library.function(
@@ -55,11 +61,17 @@ extension TensorLibrary {
             if case .boolean(let flag) = fill { value = flag ? 1 : 0 } else { value = fill.number ?? 0 }
             return try call.push(tensor: Tensor.full(sizes.sizes, value, dtype: dtype))
         }
-        library.function("rand", "tensor.rand(size...[, {dtype=}]) -> Tensor", "Uniform samples in [0, 1) from the seeded generator") { call in
+        library.function(
+            "rand", "tensor.rand(size...[, {dtype=}]) -> Tensor",
+            "Uniform samples in [0, 1) from the seeded generator"
+        ) { call in
             let (sizes, dtype) = try sizesAndFloatType(call)
             return try call.push(tensor: Tensor.rand(sizes, dtype: dtype))
         }
-        library.function("randn", "tensor.randn(size...[, {dtype=}]) -> Tensor", "Standard normal samples from the seeded generator") { call in
+        library.function(
+            "randn", "tensor.randn(size...[, {dtype=}]) -> Tensor",
+            "Standard normal samples from the seeded generator"
+        ) { call in
             let (sizes, dtype) = try sizesAndFloatType(call)
             return try call.push(tensor: Tensor.randn(sizes, dtype: dtype))
         }
@@ -93,7 +105,10 @@ extension TensorLibrary {
             try checkAllocation([steps], dtype, call, at: 3)
             return try call.push(tensor: call.blaming(3) { try Tensor.linspace(start, stop, count: steps, dtype: dtype) })
         }
-        library.function("eye", "tensor.eye(n[, m][, {dtype=}]) -> Tensor", "The n×m identity matrix (m defaults to n)") { call in
+        library.function(
+            "eye", "tensor.eye(n[, m][, {dtype=}]) -> Tensor",
+            "The n×m identity matrix (m defaults to n)"
+        ) { call in
             let hasColumns = call.type(at: 2) == .number
             let options = try call.options(at: hasColumns ? 3 : 2, allowed: ["dtype"])
             try call.expectAtMost(hasColumns ? 3 : 2)
@@ -164,7 +179,8 @@ extension TensorLibrary {
         guard bytes <= memory else {
             throw LuaArgumentError(
                 position: position,
-                message: "a \(dtype) tensor of shape \(shapeText(shape)) needs \(byteText(bytes)), more than this machine's \(byteText(memory)) of memory")
+                message: "a \(dtype) tensor of shape \(shapeText(shape)) needs \(byteText(bytes)), "
+                    + "more than this machine's \(byteText(memory)) of memory")
         }
     }
 

@@ -34,11 +34,17 @@ extension TensorLibrary {
             let approximate = try options.choice("approximate", of: ["none", "tanh"]) == "tanh"
             return try call.push(tensor: t.gelu(approximate: approximate))
         }
-        type.method("softmax", "t:softmax(axis) -> Tensor", "exp(t) / sum(exp(t)) along axis, computed stably") { t, call in
+        type.method(
+            "softmax", "t:softmax(axis) -> Tensor",
+            "exp(t) / sum(exp(t)) along axis, computed stably"
+        ) { t, call in
             try call.expectAtMost(2)
             return try call.push(tensor: t.softmax(axis: call.axis(at: 2, rank: t.rank)))
         }
-        type.method("log_softmax", "t:log_softmax(axis) -> Tensor", "log(softmax(t, axis)), computed stably") { t, call in
+        type.method(
+            "log_softmax", "t:log_softmax(axis) -> Tensor",
+            "log(softmax(t, axis)), computed stably"
+        ) { t, call in
             try call.expectAtMost(2)
             return try call.push(tensor: t.logSoftmax(axis: call.axis(at: 2, rank: t.rank)))
         }

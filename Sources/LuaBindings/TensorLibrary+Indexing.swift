@@ -6,7 +6,10 @@ import TensorCore
 /// PyTorch's do, so they move between Ember and PyTorch unchanged.
 extension TensorLibrary {
     static func registerJoining(_ library: LuaLibrary, _ type: LuaUserType<Tensor>) {
-        library.function("cat", "tensor.cat(list[, axis]) -> Tensor", "Joins tensors along an existing axis (default 1); other sizes must agree") { call in
+        library.function(
+            "cat", "tensor.cat(list[, axis]) -> Tensor",
+            "Joins tensors along an existing axis (default 1); other sizes must agree"
+        ) { call in
             try call.expectAtMost(2)
             let tensors = try call.tensorList(at: 1)
             let first = tensors[0]
@@ -17,12 +20,16 @@ extension TensorLibrary {
                 guard fits else {
                     throw LuaArgumentError(
                         position: 1,
-                        message: "entry \(index + 1) has shape \(shapeText(t.shape)), which does not match \(shapeText(first.shape)) outside axis \(axis + 1)")
+                        message: "entry \(index + 1) has shape \(shapeText(t.shape)), "
+                            + "which does not match \(shapeText(first.shape)) outside axis \(axis + 1)")
                 }
             }
             return try call.push(tensor: call.blaming(1) { try Tensor.cat(tensors, axis: axis) })
         }
-        library.function("stack", "tensor.stack(list[, axis]) -> Tensor", "Joins same-shaped tensors along a new axis (default 1)") { call in
+        library.function(
+            "stack", "tensor.stack(list[, axis]) -> Tensor",
+            "Joins same-shaped tensors along a new axis (default 1)"
+        ) { call in
             try call.expectAtMost(2)
             let tensors = try call.tensorList(at: 1)
             let first = tensors[0]
@@ -90,7 +97,10 @@ extension TensorLibrary {
             try checkIndices(indices, size: t.shape[axis], axis: axis, position: 3)
             return try call.push(tensor: call.blaming(3) { try t.gathered(axis: axis, indices: indices) })
         }
-        type.method("masked_fill", "t:masked_fill(mask, value) -> Tensor", "t with value wherever the bool mask (broadcast to t) is true") { t, call in
+        type.method(
+            "masked_fill", "t:masked_fill(mask, value) -> Tensor",
+            "t with value wherever the bool mask (broadcast to t) is true"
+        ) { t, call in
             try call.expectAtMost(3)
             let mask = try call.tensor(at: 2)
             try requireBool(mask, position: 2)

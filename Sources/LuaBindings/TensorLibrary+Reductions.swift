@@ -7,18 +7,25 @@ import TensorCore
 /// 0-based indices, as `torch.max(x, dim)` does.
 extension TensorLibrary {
     static func registerReductions(_ type: LuaUserType<Tensor>) {
-        type.method("sum", "t:sum([axis | axes][, {keepdim=}]) -> Tensor", "The sum over axis (or a list of axes, or all)") { t, call in
+        type.method(
+            "sum", "t:sum([axis | axes][, {keepdim=}]) -> Tensor",
+            "The sum over axis (or a list of axes, or all)"
+        ) { t, call in
             let (axes, keep, _) = try reduction(call, t)
             return try call.push(tensor: t.sum(axes: axes, keepingAxes: keep))
         }
-        type.method("mean", "t:mean([axis | axes][, {keepdim=}]) -> Tensor", "The mean over axis (or a list of axes, or all)") { t, call in
+        type.method(
+            "mean", "t:mean([axis | axes][, {keepdim=}]) -> Tensor",
+            "The mean over axis (or a list of axes, or all)"
+        ) { t, call in
             let (axes, keep, _) = try reduction(call, t)
             return try call.push(tensor: t.mean(axes: axes, keepingAxes: keep))
         }
         for (name, largest) in [("max", true), ("min", false)] {
             type.method(
                 name, "t:\(name)([axis | other][, {keepdim=}]) -> Tensor[, Tensor]",
-                "The \(largest ? "largest" : "smallest") value; with an axis, the values and their 0-based indices along it; with a tensor, the elementwise \(largest ? "maximum" : "minimum")"
+                "The \(largest ? "largest" : "smallest") value; with an axis, the values and their 0-based indices "
+                    + "along it; with a tensor, the elementwise \(largest ? "maximum" : "minimum")"
             ) { t, call in
                 if let other = try? call.tensor(at: 2) {
                     try call.expectAtMost(2)
@@ -66,13 +73,19 @@ extension TensorLibrary {
             let correction = try options.integer("correction") ?? 1
             return try call.push(tensor: t.standardDeviation(axes: axes, correction: correction, keepingAxes: keep))
         }
-        type.method("norm", "t:norm([axis | axes][, {p=2, keepdim=}]) -> Tensor", "The p-norm (sum |x|^p)^(1/p) over axis, or all") { t, call in
+        type.method(
+            "norm", "t:norm([axis | axes][, {p=2, keepdim=}]) -> Tensor",
+            "The p-norm (sum |x|^p)^(1/p) over axis, or all"
+        ) { t, call in
             let (axes, keep, options) = try reduction(call, t, extra: ["p"])
             let p = try options.number("p") ?? 2
             guard p > 0 else { throw LuaArgumentError(position: options.position, message: "option 'p' must be positive, got \(p)") }
             return try call.push(tensor: t.norm(p: p, axes: axes, keepingAxes: keep))
         }
-        type.method("logsumexp", "t:logsumexp(axis | axes[, {keepdim=}]) -> Tensor", "log(sum(exp(t))) over axis, computed stably") { t, call in
+        type.method(
+            "logsumexp", "t:logsumexp(axis | axes[, {keepdim=}]) -> Tensor",
+            "log(sum(exp(t))) over axis, computed stably"
+        ) { t, call in
             let (axes, keep, _) = try reduction(call, t)
             guard let axes else { throw call.typeError(2, expected: "axis or table of axes") }
             return try call.push(tensor: t.logSumExp(axes: axes, keepingAxes: keep))

@@ -5,11 +5,17 @@ import TensorCore
 /// `float`, `long`, `to`). Sizes are returned as Lua lists; `size(axis)` takes a 1-based axis.
 extension TensorLibrary {
     static func registerQueries(_ type: LuaUserType<Tensor>) {
-        type.method("shape", "t:shape() -> {size...}", "The sizes of the axes as a Lua list ({} for a 0-d tensor)") { t, call in
+        type.method(
+            "shape", "t:shape() -> {size...}",
+            "The sizes of the axes as a Lua list ({} for a 0-d tensor)"
+        ) { t, call in
             try call.expectAtMost(1)
             return call.push(t.shape)
         }
-        type.method("size", "t:size([axis]) -> integer | {size...}", "The size of axis (1-based, negative from the end), or every size as a list") { t, call in
+        type.method(
+            "size", "t:size([axis]) -> integer | {size...}",
+            "The size of axis (1-based, negative from the end), or every size as a list"
+        ) { t, call in
             try call.expectAtMost(2)
             if call.isNoneOrNil(2) { return call.push(t.shape) }
             try requireAxes(t, call)
@@ -23,7 +29,10 @@ extension TensorLibrary {
             try call.expectAtMost(1)
             return call.push(t.count)
         }
-        type.method("dtype", "t:dtype() -> string", "The element type: float32, float64, int64, bool, float16 or bfloat16") { t, call in
+        type.method(
+            "dtype", "t:dtype() -> string",
+            "The element type: float32, float64, int64, bool, float16 or bfloat16"
+        ) { t, call in
             try call.expectAtMost(1)
             return call.push(t.dtype.rawValue)
         }
@@ -34,7 +43,10 @@ extension TensorLibrary {
     }
 
     static func registerValues(_ type: LuaUserType<Tensor>) {
-        type.method("item", "t:item() -> number | integer | boolean", "The value of a one-element tensor as a Lua value") { t, call in
+        type.method(
+            "item", "t:item() -> number | integer | boolean",
+            "The value of a one-element tensor as a Lua value"
+        ) { t, call in
             try call.expectAtMost(1)
             guard t.count == 1 else {
                 throw LuaArgumentError(position: 1, message: "item() needs a one-element tensor, got shape \(shapeText(t.shape))")

@@ -40,17 +40,26 @@ extension TensorLibrary {
             }
             return try call.push(tensor: t.narrow(axis: axis, start: start, length: length))
         }
-        type.method("view", "t:view(size...) -> Tensor", "The same memory seen with another shape (one size may be -1); fails when a copy would be needed") { t, call in
+        type.method(
+            "view", "t:view(size...) -> Tensor",
+            "The same memory seen with another shape (one size may be -1); fails when a copy would be needed"
+        ) { t, call in
             let (sizes, next) = try call.sizes(from: 2, inferable: true)
             try call.expectAtMost(next - 1)
             return try call.push(tensor: call.blaming(2) { try t.viewed(sizes) })
         }
-        type.method("reshape", "t:reshape(size...) -> Tensor", "The same elements in another shape (one size may be -1): a view when possible, else a copy") { t, call in
+        type.method(
+            "reshape", "t:reshape(size...) -> Tensor",
+            "The same elements in another shape (one size may be -1): a view when possible, else a copy"
+        ) { t, call in
             let (sizes, next) = try call.sizes(from: 2, inferable: true)
             try call.expectAtMost(next - 1)
             return try call.push(tensor: call.blaming(2) { try t.reshaped(sizes) })
         }
-        type.method("permute", "t:permute(axis...) -> Tensor", "The axes reordered: axis k of the result is the k-th given axis of t") { t, call in
+        type.method(
+            "permute", "t:permute(axis...) -> Tensor",
+            "The axes reordered: axis k of the result is the k-th given axis of t"
+        ) { t, call in
             let axes: [Int]
             if call.type(at: 2) == .table {
                 try call.expectAtMost(2)
@@ -75,16 +84,25 @@ extension TensorLibrary {
             try call.expectAtMost(1)
             return try call.push(tensor: call.blaming(1) { try t.t() })
         }
-        type.method("unsqueeze", "t:unsqueeze(axis) -> Tensor", "Inserts a size-1 axis at axis (1..rank+1; -1 appends one at the end)") { t, call in
+        type.method(
+            "unsqueeze", "t:unsqueeze(axis) -> Tensor",
+            "Inserts a size-1 axis at axis (1..rank+1; -1 appends one at the end)"
+        ) { t, call in
             try call.expectAtMost(2)
             return try call.push(tensor: t.unsqueezed(at: call.axis(at: 2, rank: t.rank, extra: 1)))
         }
-        type.method("squeeze", "t:squeeze([axis]) -> Tensor", "Removes the size-1 axis axis (unchanged if its size is not 1), or every size-1 axis") { t, call in
+        type.method(
+            "squeeze", "t:squeeze([axis]) -> Tensor",
+            "Removes the size-1 axis axis (unchanged if its size is not 1), or every size-1 axis"
+        ) { t, call in
             try call.expectAtMost(2)
             let axis = call.isNoneOrNil(2) ? nil : try call.axis(at: 2, rank: t.rank)
             return try call.push(tensor: t.squeezed(at: axis))
         }
-        type.method("flatten", "t:flatten([start[, stop]]) -> Tensor", "Merges axes start..stop (default: all) into one") { t, call in
+        type.method(
+            "flatten", "t:flatten([start[, stop]]) -> Tensor",
+            "Merges axes start..stop (default: all) into one"
+        ) { t, call in
             try call.expectAtMost(3)
             let start = try call.axis(at: 2, rank: t.rank, default: 0)
             let stop = try call.axis(at: 3, rank: t.rank, default: Swift.max(t.rank - 1, 0))
@@ -93,12 +111,18 @@ extension TensorLibrary {
             }
             return try call.push(tensor: t.flattened(from: start, to: stop))
         }
-        type.method("expand", "t:expand(size...) -> Tensor", "A view repeating size-1 axes to the given sizes (-1 keeps a size); no copy") { t, call in
+        type.method(
+            "expand", "t:expand(size...) -> Tensor",
+            "A view repeating size-1 axes to the given sizes (-1 keeps a size); no copy"
+        ) { t, call in
             let (sizes, next) = try call.sizes(from: 2, inferable: true)
             try call.expectAtMost(next - 1)
             return try call.push(tensor: call.blaming(2) { try t.expanded(to: sizes) })
         }
-        type.method("contiguous", "t:contiguous() -> Tensor", "t itself when its elements are in row-major order, else a row-major copy") { t, call in
+        type.method(
+            "contiguous", "t:contiguous() -> Tensor",
+            "t itself when its elements are in row-major order, else a row-major copy"
+        ) { t, call in
             try call.expectAtMost(1)
             return t.isContiguous ? call.pushArgument(1) : try call.push(tensor: t.contiguous())
         }
@@ -176,7 +200,8 @@ extension TensorLibrary {
             while value.rank > slice.rank, value.shape[0] == 1 { value = try value.squeezed(at: 0) }
             try slice.assign(value.expanded(to: slice.shape))
         } catch let error as TensorError {
-            throw LuaMessageError("t[i] = v: a value of shape \(shapeText(source.shape)) does not fit a slice of shape \(shapeText(slice.shape)) (\(error))")
+            throw LuaMessageError(
+                "t[i] = v: a value of shape \(shapeText(source.shape)) does not fit a slice of shape \(shapeText(slice.shape)) (\(error))")
         }
     }
 }

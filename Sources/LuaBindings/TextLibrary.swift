@@ -59,17 +59,27 @@ enum TextLibrary {
         }
         lua.docs.add(LuaDoc(
             name: "Tokenizer.__call",
-            signature: "tok(texts[, pairs][, {max_length=, padding=\"longest\"|\"max_length\", truncation=, special=}]) -> {input_ids=, attention_mask=[, token_type_ids=]}",
+            signature: "tok(texts[, pairs][, {max_length=, padding=\"longest\"|\"max_length\", truncation=, special=}])"
+                + " -> {input_ids=, attention_mask=[, token_type_ids=]}",
             summary: "Encodes a batch as int64 tensors [batch, length], padded and truncated as HF's tokenizer call"))
-        type.method("vocab_size", "tok:vocab_size() -> integer", "The number of ids (the vocabulary plus added tokens)") { tok, call in
+        type.method(
+            "vocab_size", "tok:vocab_size() -> integer",
+            "The number of ids (the vocabulary plus added tokens)"
+        ) { tok, call in
             try call.expectAtMost(1)
             return call.push(tok.tokenizer.vocabularySize)
         }
-        type.method("token_to_id", "tok:token_to_id(token) -> integer | nil", "The 0-based id of a token string, or nil") { tok, call in
+        type.method(
+            "token_to_id", "tok:token_to_id(token) -> integer | nil",
+            "The 0-based id of a token string, or nil"
+        ) { tok, call in
             try call.expectAtMost(2)
             return call.push(tok.tokenizer.id(of: try call.string(at: 2)))
         }
-        type.method("id_to_token", "tok:id_to_token(id) -> string | nil", "The token string of a 0-based id, or nil") { tok, call in
+        type.method(
+            "id_to_token", "tok:id_to_token(id) -> string | nil",
+            "The token string of a 0-based id, or nil"
+        ) { tok, call in
             try call.expectAtMost(2)
             return call.push(tok.tokenizer.token(of: try call.integer(at: 2)))
         }
