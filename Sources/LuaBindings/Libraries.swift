@@ -11,6 +11,9 @@ public enum EmberLibraries {
     static let installers: [@Sendable (LuaState) -> Void] = [
         TensorLibrary.install(into:),
         TextLibrary.install(into:),
+        OptimLibrary.install(into:),
+        TrainLibrary.install(into:),
+        PlotLibrary.install(into:),
     ]
 
     /// Installs every Ember library into `lua` and makes `require("ember")` return a table

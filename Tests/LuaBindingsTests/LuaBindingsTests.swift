@@ -42,10 +42,10 @@ final class EmberFixture {
     }
 }
 
-/// The scripts named after a library (`tensor*.lua`, `text*.lua`); Tests/LuaTests runs the rest.
+/// The scripts named after a library (`tensor*.lua`, `text*.lua`, `train*.lua`); Tests/LuaTests runs the rest.
 private let scriptDirectory = URL(fileURLWithPath: Fixtures.root + "/Tests/lua")
 private let scripts = ((try? FileManager.default.contentsOfDirectory(atPath: scriptDirectory.path)) ?? [])
-    .filter { $0.hasSuffix(".lua") && ($0.hasPrefix("tensor") || $0.hasPrefix("text")) }.sorted()
+    .filter { name in name.hasSuffix(".lua") && ["tensor", "text", "train"].contains { name.hasPrefix($0) } }.sorted()
 
 @Suite struct LuaScriptTests {
     @Test func scriptsExist() {

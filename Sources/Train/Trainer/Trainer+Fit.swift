@@ -27,10 +27,7 @@ extension Trainer {
         guard epochs >= 1 else { throw TrainingError.setup("fit: epochs must be >= 1, got \(epochs)") }
         stopRequested = false
         fitTarget = epochs
-        defer {
-            fitTarget = nil
-            output.progress?.clear()
-        }
+        defer { fitTarget = nil }
         if epochsCompleted >= epochs {
             log("fit: \(epochsCompleted) epochs are already done (epochs=\(epochs) counts all epochs of the run)")
             return lastValidation
@@ -59,8 +56,14 @@ extension Trainer {
         return true
     }
 
-    /// Runs `body`, logging where training stands when Ctrl-C stopped it.
+    /// Runs `body` with the progress bar drawn, logging where training stands when Ctrl-C
+    /// stopped it.
     private func interruptible<R>(_ body: () throws -> R) throws -> R {
+        drawsProgress = true
+        defer {
+            drawsProgress = false
+            output.progress?.clear()
+        }
         do {
             return try body()
         } catch where Interrupt.isPending {

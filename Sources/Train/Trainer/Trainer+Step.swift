@@ -143,7 +143,7 @@ extension Trainer {
 
     private func showProgress(loss: Double, seconds: Double) {
         bar.record(loss: loss, seconds: seconds)
-        guard let progress = output.progress else { return }
+        guard drawsProgress, let progress = output.progress else { return }
         bar.epoch = currentEpoch
         bar.epochs = fitTarget
         bar.batchesPerEpoch = trainSource.batchesPerPass

@@ -48,7 +48,8 @@ extension Trainer {
             }
         }
         guard batches > 0 else { throw TrainingError.setup("validate: the validation data has no batches") }
-        return try metrics.result(step: globalStep, epoch: epochsCompleted)
+        // At the end of an epoch (pass over, epoch not yet counted) the validation belongs to it.
+        return try metrics.result(step: globalStep, epoch: epochsCompleted + (phase == .passEnded ? 1 : 0))
     }
 
     /// Adds a validation to the history and the metrics log, prints it and calls back.

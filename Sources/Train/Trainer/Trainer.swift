@@ -95,6 +95,9 @@ public final class Trainer<Batch: TrainingBatch> {
     /// The epoch count a running fit aims at (for the log and the bar).
     var fitTarget: Int?
     var bar = ProgressBar()
+    /// Whether the bar is drawn: during ``fit(epochs:)`` and ``epoch()``, which run long and
+    /// erase it when they return; a lone ``step()`` draws nothing that later output would meet.
+    var drawsProgress = false
 
     /// A trainer.
     /// - Parameters:

@@ -27,7 +27,7 @@ public struct TrainingHistory: Codable, Sendable, Equatable {
     public struct Validation: Codable, Sendable, Equatable {
         /// The optimizer steps done when it ran.
         public var step: Int
-        /// The epochs completed when it ran.
+        /// The epochs whose training was done when it ran (the epoch it closes, at an epoch's end).
         public var epoch: Int
         /// The scalar metrics: `loss`, `accuracy`, `f1`, `top5`, `recall@1`, ….
         public var metrics: [String: Double]

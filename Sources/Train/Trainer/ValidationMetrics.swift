@@ -9,7 +9,7 @@ public struct ValidationResult: Sendable {
     public var metrics: [String: Double]
     /// Rows are true classes, columns predictions; nil unless classification metrics ran.
     public var confusion: ConfusionMatrix?
-    /// The optimizer steps and epochs done when it ran.
+    /// The optimizer steps and the epochs whose training was done when it ran.
     public var step: Int
     public var epoch: Int
 }

@@ -1,0 +1,180 @@
+import FoundationEssentials
+import Lua
+import TensorCore
+import Train
+
+/// The Lua side of a trainer: small Lua closures over the user's model, loss function and data,
+/// made once per `train.Trainer{...}` by ``TrainLibrary/glueSource``.
+///
+/// Swift holds Lua functions through registry references but has no way to hold other Lua
+/// values — a model written as a Lua table, a loader object — so the Lua helper keeps them as
+/// upvalues and hands Swift closures that use them: `forward(batch)`, `loss(batch)`,
+/// `parameters()`, `state_dict()`, `mode(training)`, and per data source `next()`/`rewind()`.
+/// This is also the seam to the `nn` library: its models are reached through the same
+/// `forward`/`parameters` methods until they are Swift `Module`s on the Lua side.
+extension TrainLibrary {
+    static let glueSource = """
+        return function(spec)
+          local model, loss = spec.model, spec.loss
+          local function source(data, role)
+            if data == nil then return nil end
+            local list = type(data) == "table" and getmetatable(data) == nil and rawget(data, "iter") == nil
+            if not list and type(data) ~= "function" and data.iter == nil then
+              error("train.Trainer: " .. role .. "= must be a data.loader, a list of batch tables, or a function returning an iterator", 0)
+            end
+            local f, s, c
+            local function start()
+              if list then
+                local i = 0
+                f = function() i = i + 1; return data[i] end
+              elseif type(data) == "function" then
+                f, s, c = data()
+              else
+                f, s, c = data:iter()
+              end
+            end
+            return {
+              next = function()
+                if f == nil then start() end
+                local batch = f(s, c)
+                c = batch
+                if batch == nil then f = nil end
+                return batch
+              end,
+              rewind = function() f = nil end,
+              count = list and #data or nil,
+            }
+          end
+          local glue = {
+            forward = function(batch) return model:forward(batch) end,
+            parameters = function() return model:parameters() end,
+            state_dict = function() if model.state_dict then return model:state_dict() end end,
+            mode = function(training)
+              local switch = training and model.train or model.eval
+              if switch then switch(model) end
+            end,
+            train = source(spec.train, "train"),
+            val = source(spec.val, "val"),
+          }
+          if loss then glue.loss = function(batch) return loss(model, batch) end end
+          return glue
+        end
+        """
+}
+
+/// The `LuaCall` of the trainer method running now, through which the trainer's Lua closures
+/// are called: Swift may call into Lua only on the running thread's stack.
+final class LuaCallContext {
+    private var current: LuaCall?
+
+    /// Runs `body` with `call` as the current call.
+    func with<R>(_ call: LuaCall, _ body: () throws -> R) throws -> R {
+        let saved = current
+        current = call
+        defer { current = saved }
+        return try body()
+    }
+
+    /// Calls a Lua closure of the glue. Errors raised in Lua keep the position where the user's
+    /// code failed, and the inner traceback is kept in the message, since the stack it
+    /// describes is gone by the time Lua reports the error.
+    func call(_ function: LuaRef, _ arguments: @escaping (LuaCall) throws -> Int = { _ in 0 }) throws -> [LuaValue] {
+        guard let current else { throw LuaMessageError("train: the trainer's Lua parts run only inside its methods") }
+        do {
+            return try current.call(function, arguments: arguments)
+        } catch var error as LuaError where error.kind == .runtime && !error.traceback.isEmpty {
+            error.message += "\n" + error.traceback.replacingOccurrences(of: "stack traceback:", with: "inside the trainer:")
+            error.traceback = ""
+            throw error
+        }
+    }
+}
+
+/// A batch from Lua: the table as given (passed again to the loss function) and its tensors.
+struct LuaBatch: TrainingBatch {
+    let table: LuaTable
+    let tensors: [String: Tensor]
+    let sampleCount: Int
+
+    /// Reads the batch `value` that the `role` data gave.
+    init(_ value: LuaValue, role: String) throws {
+        guard case .table(let table) = value else {
+            throw LuaMessageError("train: the \(role) data gave a \(value.typeName) where a batch table was expected")
+        }
+        self.table = table
+        var tensors: [String: Tensor] = [:]
+        for (name, field) in table.fields {
+            if case .object(let tensor as Tensor) = field { tensors[name] = tensor }
+        }
+        self.tensors = tensors
+        sampleCount = TensorBatch(tensors).sampleCount
+    }
+}
+
+/// Batches from a Lua list, iterator or loader object, through the glue's `next`/`rewind`.
+///
+/// Its position is the pass and the batches taken in it; restoring one starts the pass again
+/// and skips that many batches, which continues exactly when each pass visits the same batches
+/// in the same order (a list does; a loader that reshuffles per pass needs its own state).
+final class LuaBatchSource: BatchSource {
+    let context: LuaCallContext
+    let nextFunction: LuaRef
+    let rewindFunction: LuaRef
+    let role: String
+    let batchesPerPass: Int?
+    private var pass = 0
+    private var index = 0
+
+    init(context: LuaCallContext, glue: LuaTable, role: String) throws {
+        guard case .function(let next)? = glue.fields["next"], case .function(let rewind)? = glue.fields["rewind"] else {
+            throw LuaMessageError("train: internal error: the \(role) source has no next/rewind")
+        }
+        self.context = context
+        nextFunction = next
+        rewindFunction = rewind
+        self.role = role
+        batchesPerPass = glue.fields["count"]?.integer
+    }
+
+    func nextBatch() throws -> LuaBatch? {
+        let value = try context.call(nextFunction).first ?? .nil
+        if case .nil = value {
+            pass += 1
+            index = 0
+            return nil
+        }
+        index += 1
+        return try LuaBatch(value, role: role)
+    }
+
+    func rewind() throws {
+        _ = try context.call(rewindFunction)
+        if index > 0 {
+            pass += 1
+            index = 0
+        }
+    }
+
+    private struct Position: Codable {
+        var pass: Int
+        var index: Int
+    }
+
+    func savedPosition() throws -> String? {
+        String(decoding: try JSONEncoder().encode(Position(pass: pass, index: index)), as: UTF8.self)
+    }
+
+    func restorePosition(_ saved: String) throws {
+        guard let position = try? JSONDecoder().decode(Position.self, from: Data(saved.utf8)) else {
+            throw TrainingError.checkpoint("the saved position \(saved) is not one of Lua data")
+        }
+        _ = try context.call(rewindFunction)
+        for taken in 0..<position.index {
+            guard case .table? = try context.call(nextFunction).first else {
+                throw TrainingError.checkpoint(
+                    "the \(role) data ended after \(taken) batches, but the checkpoint was \(position.index) batches into a pass")
+            }
+        }
+        (pass, index) = (position.pass, position.index)
+    }
+}
