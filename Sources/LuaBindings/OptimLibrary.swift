@@ -25,8 +25,10 @@ enum OptimLibrary {
         ) { call in
             let options = try call.options(at: 3, allowed: ["norm_type"])
             let tensors = try parameterGroups(call, at: 1).flatMap(\.tensors)
-            let norm = try call.blaming(2) {
-                try clipGradNorm(tensors, maxNorm: try call.number(at: 2), normType: try options.number("norm_type") ?? 2)
+            let maxNorm = try call.number(at: 2)
+            guard maxNorm >= 0 else { throw LuaArgumentError(position: 2, message: "max_norm must be >= 0, got \(maxNorm)") }
+            let norm = try call.blaming(3) {
+                try clipGradNorm(tensors, maxNorm: maxNorm, normType: try options.number("norm_type") ?? 2)
             }
             return call.push(norm)
         }

@@ -19,7 +19,8 @@ extension TrainLibrary {
           local function source(data, role)
             if data == nil then return nil end
             local list = type(data) == "table" and getmetatable(data) == nil and rawget(data, "iter") == nil
-            if not list and type(data) ~= "function" and data.iter == nil then
+            local object = type(data) == "table" or type(data) == "userdata"
+            if not list and type(data) ~= "function" and not (object and data.iter) then
               error("train.Trainer: " .. role .. "= must be a data.loader, a list of batch tables, or a function returning an iterator", 0)
             end
             local f, s, c
@@ -76,15 +77,21 @@ final class LuaCallContext {
     }
 
     /// Calls a Lua closure of the glue. Errors raised in Lua keep the position where the user's
-    /// code failed, and the inner traceback is kept in the message, since the stack it
-    /// describes is gone by the time Lua reports the error.
+    /// code failed, and the user's frames of the inner traceback are kept in the message: the
+    /// stack they describe is gone by the time Lua reports the error, whose own traceback
+    /// starts at the trainer method.
     func call(_ function: LuaRef, _ arguments: @escaping (LuaCall) throws -> Int = { _ in 0 }) throws -> [LuaValue] {
         guard let current else { throw LuaMessageError("train: the trainer's Lua parts run only inside its methods") }
         do {
             return try current.call(function, arguments: arguments)
-        } catch var error as LuaError where error.kind == .runtime && !error.traceback.isEmpty {
-            error.message += "\n" + error.traceback.replacingOccurrences(of: "stack traceback:", with: "inside the trainer:")
-            error.traceback = ""
+        } catch var error as LuaError where error.kind == .runtime {
+            // Frames up to the trainer's Swift method, without the glue's own.
+            var frames: [Substring] = []
+            for line in error.traceback.split(separator: "\n") {
+                if line.hasPrefix("\t[C]: in ") { break }
+                if !line.contains("train.Trainer:") && !line.contains("(...tail calls...)") { frames.append(line) }
+            }
+            if !frames.isEmpty { error.message += "\nin the trainer:\n" + frames.joined(separator: "\n") }
             throw error
         }
     }

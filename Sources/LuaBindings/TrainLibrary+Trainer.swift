@@ -32,6 +32,17 @@ final class LuaTrainer {
             throw call.typeError(position, expected: "table {model=, optimizer=, train=, ...}")
         }
         let spec = try call.options(at: position, allowed: Self.specKeys)
+        if let loss = spec.value("loss"), case .function = loss {} else if let loss = spec.value("loss") {
+            throw LuaArgumentError(position: position, message: "loss= must be a function(model, batch) returning the loss, got \(loss.typeName)")
+        }
+        for role in ["train", "val"] {
+            switch spec.value(role) {
+            case nil, .table?, .object?, .function?: continue
+            case let other?:
+                throw LuaArgumentError(position: position, message: "\(role)= must be a data.loader, a list of batch tables, "
+                    + "or a function returning an iterator; got \(other.typeName)")
+            }
+        }
         guard case .table(let glue)? = try call.call(glueMaker, arguments: { $0.pushArgument(position) }).first else {
             throw LuaMessageError("train.Trainer: internal error: no glue")
         }

@@ -48,6 +48,7 @@ extension Trainer {
             try Interrupt.check()
             if stopRequested { return false }
             guard let batch = try nextBatchOfPass() else {
+                try checkPassHadBatches()
                 phase = .passEnded
                 break
             }

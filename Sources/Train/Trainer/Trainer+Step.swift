@@ -12,12 +12,19 @@ extension Trainer {
     public func step() throws -> Double {
         if phase == .passEnded { try finishEpoch(validating: false) }
         if let batch = try nextBatchOfPass() { return try train(on: batch) }
+        try checkPassHadBatches()
         phase = .passEnded
         try finishEpoch(validating: false)
         guard let batch = try nextBatchOfPass() else {
             throw TrainingError.setup("Trainer: the training data has no batches")
         }
         return try train(on: batch)
+    }
+
+    /// Refuses data whose pass ended before giving a batch (an empty list, a loader over no
+    /// samples), which would otherwise make epochs without steps.
+    func checkPassHadBatches() throws {
+        guard batchesInEpoch > 0 else { throw TrainingError.setup("Trainer: the training data has no batches") }
     }
 
     /// The batch a failed step left, else the source's next batch (nil at the end of the pass).
