@@ -1,0 +1,94 @@
+import Media
+import TensorCore
+
+/// The samples of a ``Manifest``, decoded with Media and preprocessed (`data.manifest`).
+///
+/// Sample `i` is row `i`: its video's frames as ``DecodeOptions`` select and preprocess them,
+/// `[T, 3, H, W]`; its voice mono at ``DecodeOptions/audioRate``, Wav2Vec2-normalized, `[N]`
+/// (from the row's `audio` file, or else the video's own audio track; no `input_values` when
+/// the video has none); the class id of its label; its text and id. Both streams use the row's
+/// `start`/`stop`.
+///
+/// ```swift
+/// let ds = try ManifestDataset(manifest: Manifest(path: "data/train.jsonl"),
+///                              options: DecodeOptions(video: VideoOptions(selection: .count(8))))
+/// let sample = try ds.sample(at: 0)   // pixelValues [8, 3, H, W], inputValues [N]
+/// ```
+public struct ManifestDataset: Dataset {
+    /// The rows.
+    public let manifest: Manifest
+    /// How rows are decoded.
+    public let options: DecodeOptions
+    /// The disk cache, when ``cached(in:)`` made one.
+    public let cache: SampleCache?
+
+    /// A dataset of `manifest`'s rows decoded with `options`.
+    public init(manifest: Manifest, options: DecodeOptions = DecodeOptions(), cache: SampleCache? = nil) {
+        self.manifest = manifest
+        self.options = options
+        self.cache = cache
+    }
+
+    public var count: Int { manifest.entries.count }
+    public var classes: [String] { manifest.classes }
+    public func label(at index: Int) -> Int? { manifest.classID(of: manifest.entries[index]) }
+
+    /// The same dataset with a ``SampleCache`` in `directory`.
+    public func cached(in directory: String) throws -> any Dataset {
+        ManifestDataset(manifest: manifest, options: options, cache: try SampleCache(directory: directory))
+    }
+
+    /// Decodes row `index` (or reads it from the cache).
+    /// - Throws: ``DatasetError/sample(manifest:line:reason:)`` naming the manifest line, the
+    ///   media file and FFmpeg's or libsndfile's reason; `TensorError.interrupted` on Ctrl-C.
+    public func sample(at index: Int) throws -> Sample {
+        try checkIndex(index)
+        let entry = manifest.entries[index]
+        let tensors: [String: Tensor]
+        do {
+            tensors = try decodedTensors(entry)
+        } catch TensorError.interrupted {
+            throw TensorError.interrupted
+        } catch {
+            throw DatasetError.sample(manifest: manifest.path, line: entry.line, reason: "\(error)")
+        }
+        return Sample(pixelValues: tensors["pixel_values"], inputValues: tensors["input_values"],
+                      label: manifest.classID(of: entry), text: entry.text, id: entry.id)
+    }
+
+    private func decodedTensors(_ entry: ManifestEntry) throws -> [String: Tensor] {
+        let video = entry.video.map(manifest.resolve)
+        let audio = entry.audio.map(manifest.resolve)
+        let key = cache?.key(files: [video, audio], details: "range \(entry.start.map(format) ?? "-") "
+                                + "\(entry.stop.map(format) ?? "-")\n" + options.cacheDescription)
+        if let key, let hit = cache?.load(key: key) { return hit }
+        var tensors: [String: Tensor] = [:]
+        var audioSource = audio
+        if let video {
+            var videoOptions = options.video
+            videoOptions.start = entry.start
+            videoOptions.stop = entry.stop
+            let clip = try Video.read(video, options: videoOptions)
+            guard !clip.times.isEmpty else {
+                throw MediaError.file(path: video, reason: "no video frames in the requested range")
+            }
+            tensors["pixel_values"] = clip.frames
+            if audio == nil, clip.info.audio != nil { audioSource = video }
+        }
+        if let audioSource {
+            let voice = try Audio.read(audioSource, options: AudioOptions(
+                rate: options.audioRate, mono: true, start: entry.start, stop: entry.stop, threads: 1))
+            tensors["input_values"] = options.normalizeAudio ? try normalized(voice) : voice.samples
+        }
+        if let key, let cache { try cache.store(tensors, key: key) }
+        return tensors
+    }
+
+    /// The Wav2Vec2 feature extractor's normalization of one utterance.
+    private func normalized(_ voice: AudioClip) throws -> Tensor {
+        let samples = try voice.samples.withUnsafeBufferPointer(as: Float.self) { Array($0) }
+        let batch = try Wav2Vec2FeatureExtractor(returnAttentionMask: true, samplingRate: voice.rate)
+            .process([samples], rate: voice.rate, padding: .none)
+        return try batch.inputValues.reshaped([samples.count])
+    }
+}
