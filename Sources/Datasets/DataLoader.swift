@@ -88,6 +88,8 @@ public final class Epoch {
     public private(set) var isClosed = false
     private let loader: DataLoader
     private let prefetcher: Prefetcher
+    /// Samples gathered for a batch whose completion threw.
+    private var carried: [Sample] = []
 
     init(loader: DataLoader, prefetcher: Prefetcher) {
         self.loader = loader
@@ -105,10 +107,15 @@ public final class Epoch {
     }
 
     /// The samples of the next batch, for a custom collate; nil at the end.
+    ///
+    /// When a sample's error is thrown (or Ctrl-C), the samples already gathered for the batch
+    /// are kept for the next call, and the loader's ``DataLoader/position`` stays at the start
+    /// of the unfinished batch, so a state saved then resumes with that batch.
     public func nextSamples() throws -> [Sample]? {
         guard !isClosed else { return nil }
         let options = loader.options
-        var samples: [Sample] = []
+        var samples = carried
+        carried = []
         do {
             while samples.count < options.batchSize, let result = try prefetcher.next() {
                 switch result {
@@ -118,7 +125,7 @@ public final class Epoch {
                 }
             }
         } catch {
-            loader.position = prefetcher.position
+            carried = samples
             throw error
         }
         loader.position = prefetcher.position

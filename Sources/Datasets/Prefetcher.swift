@@ -42,7 +42,8 @@ final class Prefetcher: @unchecked Sendable {  // mutable state is guarded by `c
     }
 
     /// The next sample in order, or its error; nil after the last.
-    /// - Throws: `TensorError.interrupted` when Ctrl-C is pending (polled while waiting).
+    /// - Throws: `TensorError.interrupted` when Ctrl-C is pending (polled while waiting); the
+    ///   position is then not consumed, so the next call returns the same sample.
     func next() throws -> Result<Sample, any Error>? {
         condition.lock()
         guard delivered < order.count else {
@@ -65,16 +66,21 @@ final class Prefetcher: @unchecked Sendable {  // mutable state is guarded by `c
                 // A timed wait, so a Ctrl-C is noticed while the workers are busy.
                 _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
             }
-            result = results.removeValue(forKey: position)
+            result = results[position]
         }
+        if case .failure(TensorError.interrupted) = result {
+            // A Ctrl-C cut this decode short. While it is pending, report it (the stale result
+            // stays, so the next call comes back here); once cleared, decode the sample again.
+            condition.unlock()
+            try Interrupt.check()
+            result = Result { try dataset.sample(at: order[position]) }
+            if case .failure(TensorError.interrupted) = result { throw TensorError.interrupted }
+            condition.lock()
+        }
+        results[position] = nil
         delivered = position + 1
         condition.broadcast()  // the window moved: a waiting worker may claim another position
         condition.unlock()
-        if case .failure(TensorError.interrupted) = result {
-            try Interrupt.check()
-            // Interrupted by an earlier Ctrl-C whose flag has since been cleared: decode again.
-            return Result { try dataset.sample(at: order[position]) }
-        }
         return result
     }
 

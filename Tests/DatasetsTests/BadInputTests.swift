@@ -37,25 +37,29 @@ import TestSupport
 
     @Test(arguments: cases.indices)
     func errorNamesLineFileAndReason(index: Int) throws {
-        let ds = try Self.dataset()
-        let error = try #require(thrownError { _ = try ds.sample(at: 2 * index + 1) } as? DatasetError)
-        let folder = (Self.manifest as NSString).deletingLastPathComponent
-        #expect(error.line == 2 * index + 2)
-        #expect("\(error)".hasPrefix("\(Self.manifest):\(2 * index + 2): \(folder)/\(Self.cases[index].file)"))
-        #expect("\(error)".contains(Self.cases[index].reason))
-        #expect(try ds.sample(at: 2 * index).pixelValues != nil)
+        try serialized {
+            let ds = try Self.dataset()
+            let error = try #require(thrownError { _ = try ds.sample(at: 2 * index + 1) } as? DatasetError)
+            let folder = (Self.manifest as NSString).deletingLastPathComponent
+            #expect(error.line == 2 * index + 2)
+            #expect("\(error)".hasPrefix("\(Self.manifest):\(2 * index + 2): \(folder)/\(Self.cases[index].file)"))
+            #expect("\(error)".contains(Self.cases[index].reason))
+            #expect(try ds.sample(at: 2 * index).pixelValues != nil)
+        }
     }
 
     @Test(arguments: [0, 2])
     func skipCountsEveryBadFile(workers: Int) throws {
-        let loader = try DataLoader(try Self.dataset(), options: LoaderOptions(batchSize: 4, workers: workers, onError: .skip))
-        let epoch = try loader.makeEpoch()
-        var count = 0
-        while let batch = try epoch.next() {
-            count += batch.count
-            #expect(try ints(#require(batch.labels)).allSatisfy { $0 == 1 })  // "ok" sorts after "bad"
+        try serialized {
+            let loader = try DataLoader(try Self.dataset(), options: LoaderOptions(batchSize: 4, workers: workers, onError: .skip))
+            let epoch = try loader.makeEpoch()
+            var count = 0
+            while let batch = try epoch.next() {
+                count += batch.count
+                #expect(try ints(#require(batch.labels)).allSatisfy { $0 == 1 })  // "ok" sorts after "bad"
+            }
+            #expect(count == Self.cases.count)
+            #expect(epoch.skipped.compactMap { ($0 as? DatasetError)?.line } == Self.cases.indices.map { 2 * $0 + 2 })
         }
-        #expect(count == Self.cases.count)
-        #expect(epoch.skipped.compactMap { ($0 as? DatasetError)?.line } == Self.cases.indices.map { 2 * $0 + 2 })
     }
 }

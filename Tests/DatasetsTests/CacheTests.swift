@@ -35,45 +35,51 @@ import TestSupport
     }
 
     @Test func secondReadComesFromTheCache() throws {
-        let (ds, clip, cache) = try scratchDataset("cache-hit")
-        let first = try ds.sample(at: 0)
-        #expect(try files(cache).count == 1)
-        let second = try ds.sample(at: 0)
-        #expect(try floats(#require(second.pixelValues)) == floats(#require(first.pixelValues)))
-        #expect(try floats(#require(second.inputValues)) == floats(#require(first.inputValues)))
-        #expect(second.label == 0 && second.id == "clip.mp4")
-        // The clip is now garbage with the old time and size: only a cache hit can still read it.
-        try scramble(keepingTime: clip)
-        let third = try ds.sample(at: 0)
-        #expect(try floats(#require(third.pixelValues)) == floats(#require(first.pixelValues)))
-        // A new modification time misses the cache, so the garbage is decoded and fails.
-        #expect(utimensat(AT_FDCWD, clip, nil, 0) == 0)  // both times set to now
-        let error = thrownError { _ = try ds.sample(at: 0) }
-        #expect("\(error!)".contains("clip.mp4"))
+        try serialized {
+            let (ds, clip, cache) = try scratchDataset("cache-hit")
+            let first = try ds.sample(at: 0)
+            #expect(try files(cache).count == 1)
+            let second = try ds.sample(at: 0)
+            #expect(try floats(#require(second.pixelValues)) == floats(#require(first.pixelValues)))
+            #expect(try floats(#require(second.inputValues)) == floats(#require(first.inputValues)))
+            #expect(second.label == 0 && second.id == "clip.mp4")
+            // The clip is now garbage with the old time and size: only a cache hit can still read it.
+            try scramble(keepingTime: clip)
+            let third = try ds.sample(at: 0)
+            #expect(try floats(#require(third.pixelValues)) == floats(#require(first.pixelValues)))
+            // A new modification time misses the cache, so the garbage is decoded and fails.
+            #expect(utimensat(AT_FDCWD, clip, nil, 0) == 0)  // both times set to now
+            let error = thrownError { _ = try ds.sample(at: 0) }
+            #expect("\(error!)".contains("clip.mp4"))
+        }
     }
 
     @Test func optionsArePartOfTheKey() throws {
-        let (ds, _, cache) = try scratchDataset("cache-options")
-        _ = try ds.sample(at: 0)
-        var options = SampleData.options
-        options.video.resize = .shortestEdge(24)
-        let other = try ManifestDataset(manifest: (ds as! ManifestDataset).manifest, options: options).cached(in: cache)
-        #expect(try other.sample(at: 0).pixelValues?.shape == [2, 3, 24, 24])
-        #expect(try files(cache).count == 2)
-        // Decoder threads do not change the output, so they share the entry.
-        options = SampleData.options
-        options.video.threads = 2
-        _ = try ManifestDataset(manifest: (ds as! ManifestDataset).manifest, options: options).cached(in: cache).sample(at: 0)
-        #expect(try files(cache).count == 2)
+        try serialized {
+            let (ds, _, cache) = try scratchDataset("cache-options")
+            _ = try ds.sample(at: 0)
+            var options = SampleData.options
+            options.video.resize = .shortestEdge(24)
+            let other = try ManifestDataset(manifest: (ds as! ManifestDataset).manifest, options: options).cached(in: cache)
+            #expect(try other.sample(at: 0).pixelValues?.shape == [2, 3, 24, 24])
+            #expect(try files(cache).count == 2)
+            // Decoder threads do not change the output, so they share the entry.
+            options = SampleData.options
+            options.video.threads = 2
+            _ = try ManifestDataset(manifest: (ds as! ManifestDataset).manifest, options: options).cached(in: cache).sample(at: 0)
+            #expect(try files(cache).count == 2)
+        }
     }
 
     @Test func splitsAndMapsCacheTheirBase() throws {
-        let ds = try SampleData.dataset()
-        let dir = try Fixtures.temporaryDirectory("cache-split")
-        let (part, _) = try ds.split(fraction: 0.1, seed: 1)
-        let cached = try part.map { $0 }.cached(in: dir)
-        #expect(cached.count == 5)
-        _ = try cached.sample(at: 0)
-        #expect(try files(dir).count == 1)
+        try serialized {
+            let ds = try SampleData.dataset()
+            let dir = try Fixtures.temporaryDirectory("cache-split")
+            let (part, _) = try ds.split(fraction: 0.1, seed: 1)
+            let cached = try part.map { $0 }.cached(in: dir)
+            #expect(cached.count == 5)
+            _ = try cached.sample(at: 0)
+            #expect(try files(dir).count == 1)
+        }
     }
 }

@@ -46,3 +46,9 @@ func thrownError(_ body: () throws -> Void) -> (any Error)? {
         return error
     }
 }
+
+/// Runs `body` holding the test process's interrupt lock. Ctrl-C is one flag for the process,
+/// and decoding and loading poll it, so tests that decode must not overlap a test that raises it.
+func serialized<R>(_ body: () throws -> R) rethrows -> R {
+    try InterruptLock.shared.withLock(body)
+}
