@@ -13,13 +13,14 @@ public struct EmberSettings {
     public var dataDirectory: String
     /// The flag native loops poll (`TensorCore.Interrupt.flag`).
     public var interruptFlag: UnsafeMutablePointer<Int32>?
-    /// The lines `ember --version` prints.
-    public var versionLines: [String]
+    /// The lines `ember --version` prints; computed only when asked (the BLAS line loads
+    /// OpenBLAS, which start-up should not pay for).
+    public var versionLines: () -> [String]
 
     /// Makes settings.
     public init(
         historyPath: String?, journalPath: String?, dataDirectory: String,
-        interruptFlag: UnsafeMutablePointer<Int32>?, versionLines: [String]
+        interruptFlag: UnsafeMutablePointer<Int32>?, versionLines: @escaping () -> [String]
     ) {
         self.historyPath = historyPath
         self.journalPath = journalPath
@@ -88,7 +89,7 @@ public enum EmberCommand {
                 index += 1
             case "-i": interactive = true
             case "-v", "--version":
-                print(settings.versionLines.joined(separator: "\n"))
+                print(settings.versionLines().joined(separator: "\n"))
                 if code.isEmpty && !interactive && index + 1 >= arguments.count { return 0 }
             case "-h", "--help":
                 print(usage, terminator: "")

@@ -10,8 +10,10 @@ let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ??
 let dataDirectory = "\(dataHome)/ember"
 
 // `ember --version`: one line per component.
-var versionLines = ["ember \(EmberVersion.version) (\(EmberVersion.lua))"]
-versionLines.append("OpenBLAS kernel: \(BLAS.kernelDescription), \(Parallel.threadCount) threads")
+let versionLines = {
+    ["ember \(EmberVersion.version) (\(EmberVersion.lua))",
+     "OpenBLAS kernel: \(BLAS.kernelDescription), \(Parallel.threadCount) threads"]
+}
 
 let settings = EmberSettings(
     historyPath: environment["EMBER_HISTORY"] ?? "\(dataDirectory)/history",
