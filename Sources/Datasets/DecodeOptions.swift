@@ -27,8 +27,9 @@ public struct DecodeOptions: Sendable, Equatable {
         self.normalizeAudio = normalizeAudio
     }
 
-    /// A text that changes whenever the decoded samples would (the cache key's options part);
-    /// decoder threads are left out, since they do not change the output.
+    /// A text that changes whenever the cached part of a sample would (the cache key's options
+    /// part). Left out: decoder threads, which do not change the output, and the video
+    /// normalization, which is applied to the cached bytes when a sample is read.
     var cacheDescription: String {
         let v = video
         let selection: String
@@ -43,8 +44,7 @@ public struct DecodeOptions: Sendable, Equatable {
         case .shortestEdge(let s): resize = "shortest \(s)"
         case .exact(let h, let w): resize = "exact \(h)x\(w)"
         }
-        let normalization = v.normalization.map { "\($0.mean) \($0.std)" } ?? "none"
-        return "frames \(selection); resize \(resize); crop \(v.centerCrop); normalize \(normalization); "
+        return "frames \(selection); resize \(resize); crop \(v.centerCrop); "
             + "audio \(audioRate) Hz mono, normalize \(normalizeAudio)"
     }
 }

@@ -44,44 +44,47 @@ public struct ManifestDataset: Dataset {
     public func sample(at index: Int) throws -> Sample {
         try checkIndex(index)
         let entry = manifest.entries[index]
-        let tensors: [String: Tensor]
         do {
-            tensors = try decodedTensors(entry)
+            let decoded = try self.decoded(entry)
+            // The float conversion and normalization come after the cache (it keeps bytes):
+            // exactly what Video.read does after decoding.
+            let pixels = try decoded.frames.map { try Video.floatFrames($0, normalization: options.video.normalization) }
+            return Sample(pixelValues: pixels, inputValues: decoded.voice, label: manifest.classID(of: entry),
+                          text: entry.text, id: entry.id)
         } catch TensorError.interrupted {
             throw TensorError.interrupted
         } catch {
             throw DatasetError.sample(manifest: manifest.path, line: entry.line, reason: "\(error)")
         }
-        return Sample(pixelValues: tensors["pixel_values"], inputValues: tensors["input_values"],
-                      label: manifest.classID(of: entry), text: entry.text, id: entry.id)
     }
 
-    private func decodedTensors(_ entry: ManifestEntry) throws -> [String: Tensor] {
+    /// The row's frames as RGB and its voice, decoded or read from the cache.
+    private func decoded(_ entry: ManifestEntry) throws -> CachedSample {
         let video = entry.video.map(manifest.resolve)
         let audio = entry.audio.map(manifest.resolve)
         let key = cache?.key(files: [video, audio], details: "range \(entry.start.map(format) ?? "-") "
                                 + "\(entry.stop.map(format) ?? "-")\n" + options.cacheDescription)
         if let key, let hit = cache?.load(key: key) { return hit }
-        var tensors: [String: Tensor] = [:]
+        var sample = CachedSample()
         var audioSource = audio
         if let video {
             var videoOptions = options.video
             videoOptions.start = entry.start
             videoOptions.stop = entry.stop
-            let clip = try Video.read(video, options: videoOptions)
-            guard !clip.times.isEmpty else {
+            let clip = try Video.readRGB(video, options: videoOptions)
+            guard !clip.frames.isEmpty else {
                 throw MediaError.file(path: video, reason: "no video frames in the requested range")
             }
-            tensors["pixel_values"] = clip.frames
+            sample.frames = clip.frames
             if audio == nil, clip.info.audio != nil { audioSource = video }
         }
         if let audioSource {
             let voice = try Audio.read(audioSource, options: AudioOptions(
                 rate: options.audioRate, mono: true, start: entry.start, stop: entry.stop, threads: 1))
-            tensors["input_values"] = options.normalizeAudio ? try normalized(voice) : voice.samples
+            sample.voice = options.normalizeAudio ? try normalized(voice) : voice.samples
         }
-        if let key, let cache { try cache.store(tensors, key: key) }
-        return tensors
+        if let key, let cache { try cache.store(sample, key: key) }
+        return sample
     }
 
     /// The Wav2Vec2 feature extractor's normalization of one utterance.

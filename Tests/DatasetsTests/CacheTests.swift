@@ -63,11 +63,28 @@ import TestSupport
             let other = try ManifestDataset(manifest: (ds as! ManifestDataset).manifest, options: options).cached(in: cache)
             #expect(try other.sample(at: 0).pixelValues?.shape == [2, 3, 24, 24])
             #expect(try files(cache).count == 2)
-            // Decoder threads do not change the output, so they share the entry.
+            // Decoder threads do not change the output, and normalization is applied to the cached
+            // bytes, so neither needs an entry of its own.
             options = SampleData.options
             options.video.threads = 2
-            _ = try ManifestDataset(manifest: (ds as! ManifestDataset).manifest, options: options).cached(in: cache).sample(at: 0)
+            options.video.normalization = .imagenet
+            let manifest = (ds as! ManifestDataset).manifest
+            let imagenet = try ManifestDataset(manifest: manifest, options: options).cached(in: cache).sample(at: 0)
             #expect(try files(cache).count == 2)
+            let uncached = try ManifestDataset(manifest: manifest, options: options).sample(at: 0)
+            #expect(try floats(#require(imagenet.pixelValues)) == floats(#require(uncached.pixelValues)))
+        }
+    }
+
+    @Test func entriesAreSafetensorsOfBytesAndFloats() throws {
+        try serialized {
+            let (ds, _, cache) = try scratchDataset("cache-format")
+            let sample = try ds.sample(at: 0)
+            let file = try SafeTensorsFile(path: cache + "/" + files(cache)[0])
+            #expect(file.entries["frames"]?.dtype == "U8" && file.entries["frames"]?.shape == [2, 32, 32, 3])
+            #expect(file.entries["input_values"]?.dtype == "F32" && file.entries["input_values"]?.shape == [32_000])
+            #expect(try floats(file.tensor("input_values")) == floats(#require(sample.inputValues)))
+            #expect(file.metadata["ember.sample_cache.key"]?.contains("/clip.mp4 mtime ") == true)
         }
     }
 
