@@ -5,7 +5,7 @@
 /// `id`. A row without `audio` takes its voice from the video's own audio track.
 ///
 /// ```json
-/// {"video": "clips/clock_00.mp4", "audio": null, "start": 0.0, "stop": 3.0, "label": "clock", "text": "what time is it"}
+/// {"video": "clips/clock_00.mp4", "audio": null, "start": 0, "stop": 3, "label": "clock", "text": "what time is it"}
 /// ```
 ///
 /// **Class ids** are positions in ``classes``: the distinct labels sorted by Unicode code point
@@ -116,7 +116,9 @@ public struct Manifest: Sendable {
         if numbers.allSatisfy({ $0 != nil }) {
             return zip(labels, numbers).sorted { $0.1! < $1.1! }.map(\.0)
         }
-        return labels.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) { $0.value < $1.value } }
+        return labels.sorted { a, b in
+            a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
+        }
     }
 
     private static func uniqueIDs(_ entries: [ManifestEntry]) -> [ManifestEntry] {

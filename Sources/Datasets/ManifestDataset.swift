@@ -48,7 +48,9 @@ public struct ManifestDataset: Dataset {
             let decoded = try self.decoded(entry)
             // The float conversion and normalization come after the cache (it keeps bytes):
             // exactly what Video.read does after decoding.
-            let pixels = try decoded.frames.map { try Video.floatFrames($0, normalization: options.video.normalization) }
+            let pixels = try decoded.frames.map {
+                try Video.floatFrames($0, normalization: options.video.normalization)
+            }
             return Sample(pixelValues: pixels, inputValues: decoded.voice, label: manifest.classID(of: entry),
                           text: entry.text, id: entry.id)
         } catch TensorError.interrupted {

@@ -23,7 +23,8 @@ enum SampleCacheFile {
         var data: [UInt8] = []
         if let frames = sample.frames, let first = frames.first {
             let shape = [frames.count, first.height, first.width, 3]
-            entries.append("\"frames\":{\"dtype\":\"U8\",\"shape\":\(shape),\"data_offsets\":[0,\(shape.reduce(1, *))]}")
+            entries.append("\"frames\":{\"dtype\":\"U8\",\"shape\":\(shape),"
+                + "\"data_offsets\":[0,\(shape.reduce(1, *))]}")
             for frame in frames { data += frame.pixels }
         }
         if let voice = sample.voice {

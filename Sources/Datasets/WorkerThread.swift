@@ -23,7 +23,8 @@ final class WorkerThread {
         guard status == 0 else {
             Unmanaged<Body>.fromOpaque(context).release()
             joined = true
-            throw DatasetError.invalidArgument("cannot start a loader worker thread: \(String(cString: strerror(status)))")
+            throw DatasetError.invalidArgument(
+                "cannot start a loader worker thread: \(String(cString: strerror(status)))")
         }
     }
 

@@ -90,10 +90,14 @@ extension DataLibrary {
             summary: "Decoded clips: #ds, ds[i] (1-based) = {pixel_values=, input_values=, label=, text=, id=}")
         type.tostring { $0.summary }
         type.length { $0.base.count }
-        type.elements("ds[i]", "Sample i (1-based) as {pixel_values=[T,3,H,W], input_values=[N], label=<0-based class id>, text=, id=}.") { ds, call in
+        type.elements(
+            "ds[i]",
+            "Sample i (1-based): {pixel_values=[T,3,H,W], input_values=[N], label=<0-based class id>, text=, id=}."
+        ) { ds, call in
             let i = try call.integer(at: 2)
             guard i >= 1, i <= ds.base.count else {
-                throw LuaMessageError("Dataset[\(i)]: index out of range 1..\(ds.base.count) (Lua indices start at 1)")
+                throw LuaMessageError(
+                    "Dataset[\(i)]: index out of range 1..\(ds.base.count) (Lua indices start at 1)")
             }
             return try ds.pushSample(at: i - 1, on: call)
         }
@@ -102,26 +106,33 @@ extension DataLibrary {
             try call.expectAtMost(1)
             return call.push(ds.base.classes)
         }
-        type.method("split", "ds:split(frac[, {seed=, stratify=true}]) -> ds1, ds2",
-                    "Two random parts, the first with frac of the samples; stratified by label unless stratify=false.") { ds, call in
+        type.method(
+            "split", "ds:split(frac[, {seed=, stratify=true}]) -> ds1, ds2",
+            "Two random parts, the first with frac of the samples; stratified by label unless stratify=false."
+        ) { ds, call in
             try call.expectAtMost(3)
             let fraction = try call.number(at: 2)
             let options = try call.options(at: 3, allowed: ["seed", "stratify"])
-            let seed = try options.integer("seed").map { UInt64(bitPattern: Int64($0)) } ?? RandomGenerator.shared.next()
+            let seed = try options.integer("seed").map { UInt64(bitPattern: Int64($0)) }
+                ?? RandomGenerator.shared.next()
             let (first, second) = try call.reporting(options: 2) {
                 try ds.base.split(fraction: fraction, seed: seed, stratified: options.boolean("stratify") ?? true)
             }
             try call.push(object: LuaDataset(first, maps: ds.maps, onError: ds.onError))
             return try call.push(object: LuaDataset(second, maps: ds.maps, onError: ds.onError)) + 1
         }
-        type.method("map", "ds:map(fn) -> Dataset",
-                    "A dataset whose samples are fn(sample); fn runs on the Lua thread as each sample is taken.") { ds, call in
+        type.method(
+            "map", "ds:map(fn) -> Dataset",
+            "A dataset whose samples are fn(sample); fn runs on the Lua thread as each sample is taken."
+        ) { ds, call in
             try call.expectAtMost(2)
             let function = try call.function(at: 2)
             return try call.push(object: LuaDataset(ds.base, maps: ds.maps + [function], onError: ds.onError))
         }
-        type.method("cache", "ds:cache(dir) -> ds",
-                    "Keeps decoded samples in dir (safetensors, keyed by file, options and modification time); returns ds.") { ds, call in
+        type.method(
+            "cache", "ds:cache(dir) -> ds",
+            "Keeps decoded samples in dir (safetensors, keyed by file, options and modification time); returns ds."
+        ) { ds, call in
             try call.expectAtMost(2)
             let directory = try call.string(at: 2)
             try call.reporting(options: 2) { try ds.cache(in: directory) }

@@ -104,12 +104,12 @@ extension DataLibrary {
     static func registerLoader(_ lua: LuaState) {
         let type = lua.userType(
             LuaLoader.self, name: "DataLoader",
-            summary: "Batches decoded on worker threads: for batch in loader:iter() do … end; #loader batches per epoch")
+            summary: "Batches decoded on worker threads: for batch in loader:iter() do … end; #loader batches")
         type.tostring { object in
-            let o = object.loader.options
-            return "DataLoader(\(object.loader.dataset.count) samples, batch \(o.batchSize), \(object.loader.batchCount) batches"
-                + (o.shuffle ? ", shuffle, seed \(Int64(bitPattern: object.loader.seed))" : "")
-                + ", \(o.workers) workers, epoch \(object.loader.epoch))"
+            let (loader, o) = (object.loader, object.loader.options)
+            return "DataLoader(\(loader.dataset.count) samples, batch \(o.batchSize), \(loader.batchCount) batches"
+                + (o.shuffle ? ", shuffle, seed \(Int64(bitPattern: loader.seed))" : "")
+                + ", \(o.workers) workers, epoch \(loader.epoch))"
         }
         type.length { $0.loader.batchCount }
         type.property("epoch", "loader.epoch -> integer",
@@ -119,23 +119,32 @@ extension DataLibrary {
         type.property("dataset", "loader.dataset -> Dataset", "The dataset batched.") { object, call in
             try call.push(object: object.dataset)
         }
-        type.method("iter", "loader:iter() -> iterator",
-                    "Iterates over the batches of one epoch: for batch in loader:iter() do … end.") { object, call in
+        type.method(
+            "iter", "loader:iter() -> iterator",
+            "Iterates over the batches of one epoch: for batch in loader:iter() do … end."
+        ) { object, call in
             try call.expectAtMost(1)
             let epoch = try call.reporting { try object.makeEpoch(output: call.lua.output) }
             call.push(function: "DataLoader:iter") { call in try object.pushNextBatch(of: epoch, on: call) }
             _ = call.pushNil() + call.pushNil()
             return try call.push(object: epoch) + 3  // the closing value of the generic for
         }
-        type.method("state_dict", "loader:state_dict() -> {epoch=, position=, seed=}",
-                    "Where the loader stands, to save with a checkpoint (taken inside the loop, it resumes after the current batch).") { object, call in
+        type.method(
+            "state_dict", "loader:state_dict() -> {epoch=, position=, seed=}",
+            "Where the loader stands, for a checkpoint (taken inside the loop, it resumes after the current batch)."
+        ) { object, call in
             try call.expectAtMost(1)
             let state = object.loader.state
-            return call.push(["epoch": LuaValue.integer(Int64(state.epoch)), "position": .integer(Int64(state.position)),
-                              "seed": .integer(Int64(bitPattern: state.seed))])
+            let fields: [String: LuaValue] = [
+                "epoch": .integer(Int64(state.epoch)), "position": .integer(Int64(state.position)),
+                "seed": .integer(Int64(bitPattern: state.seed)),
+            ]
+            return call.push(fields)
         }
-        type.method("load_state_dict", "loader:load_state_dict(state) -> loader",
-                    "Restores a state_dict(); the next iter() resumes that epoch at that sample.") { object, call in
+        type.method(
+            "load_state_dict", "loader:load_state_dict(state) -> loader",
+            "Restores a state_dict(); the next iter() resumes that epoch at that sample."
+        ) { object, call in
             try call.expectAtMost(2)
             let table = try call.table(at: 2)
             func field(_ name: String) throws -> Int {

@@ -36,7 +36,8 @@ extension DataLibrary {
         }
         if let resize = try options.table("resize") {
             let sides = resize.array.compactMap(\.integer)
-            guard sides.count == 2, resize.array.count == 2, resize.fields.isEmpty, sides.allSatisfy({ $0 >= 1 }) else {
+            guard sides.count == 2, resize.array.count == 2, resize.fields.isEmpty, sides.allSatisfy({ $0 >= 1 })
+            else {
                 throw fail("option 'resize': {height, width} of positive integers expected")
             }
             video.resize = .exact(height: sides[0], width: sides[1])
@@ -70,7 +71,8 @@ extension DataLibrary {
         func count(_ name: String, _ minimum: Int) throws -> Int? {
             guard let n = try options.integer(name) else { return nil }
             guard n >= minimum else {
-                throw LuaArgumentError(position: options.position, message: "option '\(name)': must be ≥ \(minimum), got \(n)")
+                throw LuaArgumentError(
+                    position: options.position, message: "option '\(name)': must be ≥ \(minimum), got \(n)")
             }
             return n
         }
@@ -88,7 +90,8 @@ extension DataLibrary {
     private static func range(_ options: LuaOptions) throws -> (Double?, Double?) {
         let start = try options.number("start"), stop = try options.number("stop")
         if let start, !(start >= 0 && start.isFinite) {
-            throw LuaArgumentError(position: options.position, message: "option 'start': must be a time ≥ 0, got \(start)")
+            throw LuaArgumentError(
+                position: options.position, message: "option 'start': must be a time ≥ 0, got \(start)")
         }
         if let stop, !(stop > (start ?? 0)) {
             throw LuaArgumentError(position: options.position,
@@ -100,7 +103,8 @@ extension DataLibrary {
     private static func rate(_ options: LuaOptions) throws -> Int? {
         guard let rate = try options.integer("rate") else { return nil }
         guard rate >= 1 else {
-            throw LuaArgumentError(position: options.position, message: "option 'rate': must be ≥ 1 Hz, got \(rate)")
+            throw LuaArgumentError(
+                position: options.position, message: "option 'rate': must be ≥ 1 Hz, got \(rate)")
         }
         return rate
     }

@@ -18,8 +18,11 @@ enum DataLibrary {
         registerLoader(lua)
 
         data.function(
-            "video", "data.video(path[, {frames=N | fps=F, start=, stop=, size=S | resize={h, w}, crop=, normalize=}]) -> frames, info",
-            "Decodes a video's frames as float32 [T, 3, H, W] in 0..1 (or normalized) and an info table {fps, duration, width, height, times}."
+            "video",
+            "data.video(path[, {frames=N | fps=F, start=, stop=, size=S | resize={h, w}, crop=, normalize=}])"
+                + " -> frames, info",
+            "Decodes a video's frames as float32 [T, 3, H, W] in 0..1 (or normalized) and an info table "
+                + "{fps, duration, width, height, times}."
         ) { call in
             try call.expectAtMost(2)
             let path = try call.string(at: 1)
@@ -38,7 +41,8 @@ enum DataLibrary {
 
         data.function(
             "audio", "data.audio(path[, {rate=, mono=, start=, stop=}]) -> samples, rate",
-            "Decodes audio (a sound file or a video's audio track) as float32 [C, N], or [N] with mono=true, and its rate."
+            "Decodes audio (a sound file or a video's audio track) as float32 [C, N], or [N] with mono=true, "
+                + "and its rate."
         ) { call in
             try call.expectAtMost(2)
             let path = try call.string(at: 1)
@@ -50,7 +54,8 @@ enum DataLibrary {
 
         data.function(
             "info", "data.info(path) -> table",
-            "Container, duration, file size and streams (codec, width, height, fps, frames, rate, channels) of a media file."
+            "Container, duration, file size and streams (codec, width, height, fps, frames, rate, channels) "
+                + "of a media file."
         ) { call in
             try call.expectAtMost(1)
             let path = try call.string(at: 1)
@@ -59,8 +64,11 @@ enum DataLibrary {
         }
 
         data.function(
-            "manifest", "data.manifest(path[, {frames=, fps=, size=, resize=, crop=, normalize=, rate=16000, normalize_audio=true, on_error=\"raise\"|\"skip\"}]) -> Dataset",
-            "A dataset of the clips a JSONL or CSV manifest lists: ds[i] = {pixel_values=, input_values=, label=, text=, id=}."
+            "manifest",
+            "data.manifest(path[, {frames=, fps=, size=, resize=, crop=, normalize=, rate=16000, "
+                + "normalize_audio=true, on_error=\"raise\"|\"skip\"}]) -> Dataset",
+            "A dataset of the clips a JSONL or CSV manifest lists: "
+                + "ds[i] = {pixel_values=, input_values=, label=, text=, id=}."
         ) { call in
             try call.expectAtMost(2)
             let path = try call.string(at: 1)
@@ -72,8 +80,11 @@ enum DataLibrary {
         }
 
         data.function(
-            "loader", "data.loader(ds[, {batch=1, shuffle=false, seed=, workers=2, drop_last=false, collate=, on_error=, prefetch=2}]) -> DataLoader",
-            "Batches of a dataset, decoded on worker threads ahead of the consumer; for batch in loader:iter() do … end."
+            "loader",
+            "data.loader(ds[, {batch=1, shuffle=false, seed=, workers=2, drop_last=false, collate=, on_error=, "
+                + "prefetch=2}]) -> DataLoader",
+            "Batches of a dataset, decoded on worker threads ahead of the consumer; "
+                + "for batch in loader:iter() do … end."
         ) { call in
             try call.expectAtMost(2)
             let dataset = try call.object(at: 1, as: LuaDataset.self)
@@ -81,7 +92,8 @@ enum DataLibrary {
             let options = try loaderOptions(table, dataset: dataset)
             let collate: LuaRef? = try table.value("collate").map { value in
                 guard case .function(let function) = value else {
-                    throw LuaArgumentError(position: 2, message: "option 'collate': function expected, got \(value.typeName)")
+                    throw LuaArgumentError(
+                        position: 2, message: "option 'collate': function expected, got \(value.typeName)")
                 }
                 return function
             }

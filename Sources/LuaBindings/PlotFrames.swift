@@ -15,8 +15,10 @@ enum PlotFrames {
             let frames = try call.tensor(at: 1)
             let path = try call.string(at: 2)
             let options = try call.options(at: 3, allowed: ["columns", "normalize"])
-            let normalization = try options.choice("normalize", of: ["clip", "imagenet", "vit"]).flatMap(Normalization.init(named:))
-            let sheet = try ContactSheet(frames: frames, columns: options.integer("columns"), normalization: normalization)
+            let normalization = try options.choice("normalize", of: ["clip", "imagenet", "vit"])
+                .flatMap(Normalization.init(named:))
+            let sheet = try ContactSheet(frames: frames, columns: options.integer("columns"),
+                                         normalization: normalization)
             try PNG.write(path: path, width: sheet.width, height: sheet.height, channels: 3, pixels: sheet.pixels)
             return call.push(path)
         }
