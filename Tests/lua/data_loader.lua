@@ -50,6 +50,9 @@ local resumed = data.loader(part, {batch = 4, shuffle = true, seed = 99, workers
 local again = {}
 for batch in resumed:iter() do again[#again + 1] = table.concat(batch.id, ",") end
 assert(table.concat(again, "|") == table.concat(rest, "|") and resumed.epoch == 3)
+-- an error in the loop body closes the epoch too (the loop's closing value), workers and all
+assert(not pcall(function() for _ in resumed:iter() do error("stop") end end))
+assert(resumed.epoch == 4)
 fails("state field 'seed': integer expected", loader.load_state_dict, loader, {epoch = 0, position = 0})
 
 -- maps run before the default collate, which stacks the tensors and numbers they add
