@@ -20,7 +20,12 @@ final class LuaDataset {
 
     /// Pushes the table of sample `index` (0-based): decoded, then passed through the maps.
     func pushSample(at index: Int, on call: LuaCall) throws -> Int {
-        let sample = try call.reporting { try base.sample(at: index) }
+        let sample: Sample
+        do {
+            sample = try base.sample(at: index)
+        } catch let error as DatasetError {
+            throw LuaMessageError("Dataset[\(index + 1)]: \(error)")
+        }
         TensorMemory.pace(call.lua)
         return call.push(maps.isEmpty ? Self.value(sample) : try mapped(sample, on: call))
     }

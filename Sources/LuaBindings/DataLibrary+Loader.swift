@@ -22,7 +22,7 @@ final class LuaLoader {
 
     /// Pushes the next batch of `epoch`, or nil (and the skip report) at its end.
     func pushNextBatch(of epoch: LuaEpoch, on call: LuaCall) throws -> Int {
-        guard let samples = try epoch.epoch.nextSamples() else {
+        guard let samples = try call.reporting({ try epoch.epoch.nextSamples() }) else {
             epoch.finish()
             return call.pushNil()
         }

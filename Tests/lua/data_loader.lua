@@ -78,7 +78,8 @@ m:write('{"video": "missing.mp4", "label": "b"}\n')
 m:write(string.format('{"video": "%sclips/eyes_02.mp4", "label": "a"}\n', root))
 m:close()
 local bad = data.manifest(scratch .. "/bad.jsonl", {frames = 1, size = 16})
-fails("bad.jsonl:2: .*missing.mp4: cannot open: No such file or directory", function()
+fails("Dataset%[2%]: .*bad.jsonl:2: .*missing.mp4: cannot open: No such file or directory", function() return bad[2] end)
+fails("DataLoader:iter: .*bad.jsonl:2: .*missing.mp4: cannot open: No such file or directory", function()
     for _ in data.loader(bad, {batch = 2}):iter() do end
 end)
 local seen = 0
