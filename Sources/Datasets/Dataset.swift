@@ -83,16 +83,21 @@ public struct Subset: Dataset {
         self.indices = indices
     }
 
+    /// The number of chosen indices.
     public var count: Int { indices.count }
+    /// The base's classes (class ids keep their meaning in every part).
     public var classes: [String] { base.classes }
 
+    /// The base's sample at `indices[index]`.
     public func sample(at index: Int) throws -> Sample {
         try checkIndex(index)
         return try base.sample(at: indices[index])
     }
 
+    /// The base's label at `indices[index]`.
     public func label(at index: Int) -> Int? { base.label(at: indices[index]) }
 
+    /// The same indices into the base with its cache turned on.
     public func cached(in directory: String) throws -> any Dataset {
         Subset(try base.cached(in: directory), indices: indices)
     }
@@ -110,8 +115,11 @@ public struct MappedDataset: Dataset {
         self.transform = transform
     }
 
+    /// The base's count.
     public var count: Int { base.count }
+    /// The base's classes.
     public var classes: [String] { base.classes }
+    /// The base's sample `index`, transformed.
     public func sample(at index: Int) throws -> Sample { try transform(base.sample(at: index)) }
 
     /// The label before the transform (a transform may change it; splits use this one).

@@ -29,8 +29,11 @@ public struct ManifestDataset: Dataset {
         self.cache = cache
     }
 
+    /// The number of rows.
     public var count: Int { manifest.entries.count }
+    /// The manifest's classes.
     public var classes: [String] { manifest.classes }
+    /// The class id of row `index`'s label, read from the manifest.
     public func label(at index: Int) -> Int? { manifest.classID(of: manifest.entries[index]) }
 
     /// The same dataset with a ``SampleCache`` in `directory`.
