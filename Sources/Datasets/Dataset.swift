@@ -13,7 +13,8 @@ public protocol Dataset: Sendable {
     /// Decodes sample `index` (0-based).
     /// - Throws: an error naming the manifest line and the file, or `TensorError.interrupted`.
     func sample(at index: Int) throws -> Sample
-    /// The class id of sample `index` without decoding it (used to stratify splits).
+    /// The class id of sample `index` without decoding it (used to stratify splits); nil for an
+    /// unlabelled sample or an index out of range.
     func label(at index: Int) -> Int?
     /// The same dataset reading and writing decoded samples in `directory`; see ``SampleCache``.
     func cached(in directory: String) throws -> any Dataset
@@ -95,7 +96,9 @@ public struct Subset: Dataset {
     }
 
     /// The base's label at `indices[index]`.
-    public func label(at index: Int) -> Int? { base.label(at: indices[index]) }
+    public func label(at index: Int) -> Int? {
+        indices.indices.contains(index) ? base.label(at: indices[index]) : nil
+    }
 
     /// The same indices into the base with its cache turned on.
     public func cached(in directory: String) throws -> any Dataset {

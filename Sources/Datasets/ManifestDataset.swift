@@ -34,7 +34,9 @@ public struct ManifestDataset: Dataset {
     /// The manifest's classes.
     public var classes: [String] { manifest.classes }
     /// The class id of row `index`'s label, read from the manifest.
-    public func label(at index: Int) -> Int? { manifest.classID(of: manifest.entries[index]) }
+    public func label(at index: Int) -> Int? {
+        manifest.entries.indices.contains(index) ? manifest.classID(of: manifest.entries[index]) : nil
+    }
 
     /// The same dataset with a ``SampleCache`` in `directory`.
     public func cached(in directory: String) throws -> any Dataset {

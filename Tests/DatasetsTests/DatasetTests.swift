@@ -70,6 +70,7 @@ import TestSupport
         try serialized {
             let ds = try SampleData.dataset()
             #expect("\(thrownError { _ = try ds.sample(at: 50) }!)" == "sample index 50 is out of range 0..<50")
+            #expect(ds.label(at: 50) == nil && ds.label(at: -1) == nil)
         }
     }
 
