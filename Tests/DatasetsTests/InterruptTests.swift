@@ -5,6 +5,8 @@ import Testing
 import TestSupport
 
 /// Ctrl-C stops a loader promptly, and closing or dropping an epoch stops its workers.
+/// Ctrl-C is process-wide, so scripts/test runs every `InterruptTests` suite in a second
+/// `swift test` pass, apart from the tests it could hit.
 @Suite struct InterruptTests {
     @Test func ctrlCStopsIterationAndTheWorkers() throws {
         try serialized {

@@ -138,20 +138,5 @@ extension LuaTargetTests {
                 """)
             #expect((fixture.lua.global("finalized").integer ?? 0) > 100)
         }
-
-        @Test func nativeCodeStoppedByTheFlagRaisesTheInterruptedError() {
-            let fixture = Fixture()
-            InterruptLock.shared.withLock {
-                LuaInterrupts.clear()
-                #expect {
-                    try fixture.lua.evaluate("local ok = pcall(counter.kernel)", chunkName: "=[4]")
-                } throws: { error in
-                    let error = error as? LuaError
-                    return error?.kind == .interrupted && error?.message == "[4]:1: interrupted"
-                }
-                LuaInterrupts.clear()
-            }
-            #expect((try? fixture.lua.evaluate("return 1")[0].integer) == 1)
-        }
     }
 }
