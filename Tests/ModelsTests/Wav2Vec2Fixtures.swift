@@ -8,9 +8,13 @@ import TensorCore
 enum Wav2Vec2Fixture {
     static let cases = ["group-ctc", "layer-ctc", "group-cls", "layer-cls-weighted"]
 
-    static func path(_ name: String, _ file: String) -> String {
+    /// `file` of case `name`.
+    static func path(_ name: String, _ file: String) -> String { path(name + "/" + file) }
+
+    /// A path under `Tests/Fixtures/models/wav2vec2`.
+    static func path(_ relative: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/models/wav2vec2/\(name)/\(file)").path
+            .appendingPathComponent("Fixtures/models/wav2vec2/" + relative).path
     }
 
     static func tensors(_ name: String, _ file: String) throws -> [String: Tensor] {

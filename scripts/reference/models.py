@@ -99,6 +99,28 @@ def wav2vec2_fixtures():
         if case == "group-ctc":
             write_legacy_weight_norm(out_dir, model, values, mask)
         print(f"wav2vec2/{case}: loss {result.loss.item():.6f}, {len(grads)} gradients")
+    write_frame_masks()
+
+
+def write_frame_masks():
+    """Valid frames per item from an attention mask, including too-short items (Python indexing)."""
+    model = Wav2Vec2ForCTC.from_pretrained(os.path.join(FIXTURES, "wav2vec2", "group-ctc"))
+    lengths = [400, 399, 395, 300, 50, 14, 10, 9, 1, 0]
+    mask = torch.zeros(len(lengths), 400, dtype=torch.long)
+    for i, n in enumerate(lengths):
+        mask[i, :n] = 1
+    frames = model.wav2vec2._get_feat_extract_output_lengths(400)
+    valid = model.wav2vec2._get_feature_vector_attention_mask(frames, mask)
+    default = Wav2Vec2ForCTC(Wav2Vec2Config(num_hidden_layers=0, hidden_size=16, num_attention_heads=1,
+                                            num_conv_pos_embedding_groups=1))
+    seconds = [400, 401, 719, 720, 16000, 48000]
+    with open(os.path.join(FIXTURES, "wav2vec2", "frame-masks.json"), "w") as f:
+        json.dump({"case": "group-ctc", "padded_samples": 400, "frames": int(frames), "sample_lengths": lengths,
+                   "valid_frames": valid.sum(-1).tolist(),
+                   "frame_masks": valid.long().tolist(),
+                   "default_config_samples": seconds,
+                   "default_config_frames": [int(default._get_feat_extract_output_lengths(n)) for n in seconds]},
+                  f, indent=1)
 
 
 def write_legacy_weight_norm(out_dir, model, values, mask):

@@ -148,8 +148,9 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
     }
 
     private func validate(_ f: Fields) throws {
-        guard convStride.count == convDim.count, convKernel.count == convDim.count, !convDim.isEmpty else {
-            throw f.error("conv_dim", "has \(convDim.count) entries but conv_stride has \(convStride.count) and conv_kernel \(convKernel.count); they must be equal and non-zero")
+        guard !convDim.isEmpty else { throw f.error("conv_dim", "is empty; the feature encoder needs a convolution") }
+        for (name, values) in [("conv_stride", convStride), ("conv_kernel", convKernel)] where values.count != convDim.count {
+            throw f.error(name, "has \(values.count) entries but conv_dim has \(convDim.count); there is one per convolution")
         }
         for (name, values) in [("conv_dim", convDim), ("conv_stride", convStride), ("conv_kernel", convKernel)] where values.contains(where: { $0 < 1 }) {
             throw f.error(name, "must hold positive integers, got \(values)")
