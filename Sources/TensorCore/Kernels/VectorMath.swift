@@ -11,11 +11,7 @@ enum VectorMath {
     /// exponent bits. Inputs are clamped to the float32 range (e^x overflows past 88.7).
     @inline(__always)
     static func exp(_ x0: Vec) -> Vec {
-        // Clamped with masked replaces: the stdlib's pointwiseMin/Max were called out of line
-        // from the threaded gelu loops (a sixth of Wav2Vec2's 2-thread training time).
-        var x = x0
-        x.replace(with: -87.33654, where: x .< -87.33654)
-        x.replace(with: 88.72283, where: x .> 88.72283)
+        let x = pointwiseMin(pointwiseMax(x0, Vec(repeating: -87.33654)), Vec(repeating: 88.72283))
         // Adding 1.5·2^23 rounds to an integer held in the low mantissa bits.
         let shifted = x * 1.442695041 + 12_582_912
         let n = shifted - 12_582_912
