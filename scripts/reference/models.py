@@ -1,20 +1,126 @@
-"""Reference fixtures for the Models target, made with Hugging Face transformers.
+"""Reference fixtures for the Models target, made with PyTorch and Hugging Face transformers.
 
-Run through `scripts/make-reference models`.
+Run through `scripts/make-reference models`. It writes
+  Tests/Fixtures/models/<case>/       small random-init models of every architecture and variant
+                                      (save_pretrained), inputs.safetensors, outputs.safetensors and,
+                                      for one model per family, grads.safetensors; README.md lists them
+  Tests/Fixtures/checkpoints/         checkpoint-format fixtures (models_ckpt.py); README.md lists them
+  Tests/Fixtures/models/wav2vec2/     extra Wav2Vec2 cases (wav2vec2_extra_fixtures below)
+Everything is seeded, so a re-run writes the same bytes.
 """
 import json
 import os
+import warnings
 
 import torch
+import transformers
 from safetensors.torch import load_file, save_file
 from transformers import Wav2Vec2Config, Wav2Vec2ForCTC, Wav2Vec2ForSequenceClassification
 
+import models_bert
+import models_ckpt
+import models_clip
+import models_common
+import models_uniter
+import models_vit
+import models_wav2vec2
+
 ROOT = os.environ["EMBER_ROOT"]
-FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "models")
+FIXTURES = os.path.join(ROOT, "Tests", "Fixtures")
+MODELS_EXTRA = os.path.join(FIXTURES, "models", "wav2vec2")
+
+
+FAMILIES = [models_vit, models_clip, models_wav2vec2, models_bert, models_uniter]
+
+
+def tiny_bert_for_checkpoints():
+    torch.manual_seed(7)
+    config = transformers.BertConfig(
+        vocab_size=40, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=24,
+        max_position_embeddings=24)
+    return transformers.BertModel(config).eval()
+
+
+def write_readme(path, title, intro, rows):
+    with open(path, "w") as f:
+        f.write(f"# {title}\n\n{intro}\n\n| file | what |\n|---|---|\n")
+        for name, what in rows:
+            f.write(f"| `{name}` | {what} |\n")
+
+
+MODELS_INTRO = """Written by `scripts/make-reference models` (scripts/reference/models.py and models_*.py) with
+torch {torch} and transformers {transformers}; `cases.json` lists the same cases for tests.
+
+How every case is made:
+* Tiny configs with non-default values, random init with fixed seeds, then N(0, 0.1²) noise added to every
+  parameter (so LayerNorm weights are not all one and biases not all zero). Float32 throughout.
+* `eval()` mode (no dropout, layerdrop or SpecAugment) and `attn_implementation="eager"` (additive masks of
+  `finfo(float32).min`; SDPA differs by about 2e-7).
+* `config.json` + `model.safetensors` come from `save_pretrained` (file key names, not in-memory names) unless the
+  case says otherwise. The script reloads every folder with `from_pretrained` and checks that it reproduces the
+  outputs exactly.
+* `inputs.safetensors`: the forward arguments under Hugging Face's names (int64 ids, masks, labels; float32
+  values). `outputs.safetensors`: outputs under the names in the table; `hidden_states.k` is entry k of the
+  `hidden_states` tuple ([0] = embeddings output). A scalar loss has shape [].
+* `grads.safetensors` (one case per family): the gradient of each parameter after one `backward()` of the stated
+  loss, in eval mode, under the checkpoint's key names; parameters that get no gradient are absent.
+* Compare within 1e-4 relative error (float32).
+
+Version trap found while writing these (transformers 5.24): `CLIPModel.forward` returns `text_model_output` /
+`vision_model_output` from `get_*_features`, whose `pooler_output` is the **projected** vector; the towers' own
+pooled vectors are saved here as `text_model.pooler_output` / `vision_model.pooler_output`."""
+
+
+def write_models_readme(path):
+    with open(path, "w") as f:
+        f.write("# Model reference fixtures\n\n")
+        f.write(MODELS_INTRO.format(torch=torch.__version__.split("+")[0], transformers=transformers.__version__))
+        f.write("\n\n| case | class | what | inputs | outputs | grads |\n|---|---|---|---|---|---|\n")
+        for c in models_common.CASES:
+            inputs = ", ".join(f"`{k}` {v}" for k, v in c["inputs"].items())
+            outputs = ", ".join(f"`{k}`" for k in compress(c["outputs"]))
+            grads = "" if c["grads"] is None else f"{c['grads']['count']} tensors; {c['grads']['loss']}"
+            f.write(f"| `{c['name']}` | {c['class']} | {c['what']} | {inputs} | {outputs} | {grads} |\n")
+
+
+def compress(names):
+    """Output names with runs of `x.hidden_states.k` shown as `x.hidden_states.0..n`."""
+    out, seen = [], {}
+    for n in names:
+        head, _, last = n.rpartition(".")
+        if head.endswith("hidden_states") and last.isdigit():
+            seen.setdefault(head, []).append(int(last))
+        else:
+            out.append(n)
+    return out + [f"{h}.0..{max(ks)}" for h, ks in seen.items()]
+
+
+def main():
+    warnings.filterwarnings("ignore", message="TypedStorage is deprecated")
+    warnings.filterwarnings("ignore", message="Detected pickle protocol")
+    transformers.utils.logging.disable_progress_bar()
+    torch.use_deterministic_algorithms(True)
+    transformers.utils.logging.set_verbosity_error()
+    os.makedirs(models_common.MODELS, exist_ok=True)
+    for family in FAMILIES:
+        family.make()
+    models_common.write_json(os.path.join(models_common.MODELS, "cases.json"), models_common.CASES)
+    write_models_readme(os.path.join(models_common.MODELS, "README.md"))
+    wav2vec2_extra_fixtures()
+    out = os.path.join(FIXTURES, "checkpoints")
+    rows = models_ckpt.make(out, tiny_bert_for_checkpoints())
+    write_readme(os.path.join(out, "README.md"), "Checkpoint-format fixtures",
+                 "Written by `scripts/make-reference models` (scripts/reference/models_ckpt.py) with "
+                 f"torch {torch.__version__.split('+')[0]} and transformers {transformers.__version__}. "
+                 "Every PyTorch file reads back with `torch.load(weights_only=True)` to exactly its twin "
+                 "(checked by the script), except the evil-* and broken files, which torch refuses too.",
+                 rows)
 
 
 # ---------------------------------------------------------------------------------------------
-# Wav2Vec2 parity cases (Tests/ModelsTests/Wav2Vec2*): Tests/Fixtures/models/wav2vec2/<case>/
+# Extra Wav2Vec2 cases for Tests/ModelsTests/Wav2Vec2* (separate from the family fixtures above):
+# gradients of both variants and both heads, the weighted layer sum, the group variant with a mask,
+# and frame masks of too-short items. Tests/Fixtures/models/wav2vec2/<case>/:
 #   config.json, model.safetensors   save_pretrained of a tiny random model
 #   model-legacy.safetensors         (group-ctc only) the same weights under the old weight_norm
 #                                    names weight_g/weight_v, without the wav2vec2. prefix
@@ -50,7 +156,7 @@ WAV2VEC2_CASES = {
 }
 
 
-def wav2vec2_fixtures():
+def wav2vec2_extra_fixtures():
     for case, spec in WAV2VEC2_CASES.items():
         spec = dict(spec)
         head = spec.pop("head")
@@ -64,7 +170,7 @@ def wav2vec2_fixtures():
             for name, p in model.named_parameters():
                 if "norm" in name or name.endswith("bias") or "layer_weights" in name:
                     p.add_(0.2 * torch.randn_like(p))
-        out_dir = os.path.join(FIXTURES, "wav2vec2", case)
+        out_dir = os.path.join(MODELS_EXTRA, case)
         model.save_pretrained(out_dir)
 
         values = torch.randn(2, 400)
@@ -104,7 +210,7 @@ def wav2vec2_fixtures():
 
 def write_frame_masks():
     """Valid frames per item from an attention mask, including too-short items (Python indexing)."""
-    model = Wav2Vec2ForCTC.from_pretrained(os.path.join(FIXTURES, "wav2vec2", "group-ctc"))
+    model = Wav2Vec2ForCTC.from_pretrained(os.path.join(MODELS_EXTRA, "group-ctc"))
     lengths = [400, 399, 395, 300, 50, 14, 10, 9, 1, 0]
     mask = torch.zeros(len(lengths), 400, dtype=torch.long)
     for i, n in enumerate(lengths):
@@ -114,7 +220,7 @@ def write_frame_masks():
     default = Wav2Vec2ForCTC(Wav2Vec2Config(num_hidden_layers=0, hidden_size=16, num_attention_heads=1,
                                             num_conv_pos_embedding_groups=1))
     seconds = [400, 401, 719, 720, 16000, 48000]
-    with open(os.path.join(FIXTURES, "wav2vec2", "frame-masks.json"), "w") as f:
+    with open(os.path.join(MODELS_EXTRA, "frame-masks.json"), "w") as f:
         json.dump({"case": "group-ctc", "padded_samples": 400, "frames": int(frames), "sample_lengths": lengths,
                    "valid_frames": valid.sum(-1).tolist(),
                    "frame_masks": valid.long().tolist(),
@@ -147,4 +253,4 @@ def write_legacy_weight_norm(out_dir, model, values, mask):
 
 
 if __name__ == "__main__":
-    wav2vec2_fixtures()
+    main()
