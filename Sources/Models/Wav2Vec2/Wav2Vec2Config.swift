@@ -19,9 +19,13 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
 
     /// CTC vocabulary (`lm_head` rows); nil in configs made for pre-training only.
     public var vocabSize: Int? = 32
+    /// Width D of the transformer and of `last_hidden_state`.
     public var hiddenSize = 768
+    /// Transformer layers.
     public var numHiddenLayers = 12
+    /// Attention heads (they divide D).
     public var numAttentionHeads = 12
+    /// Feed-forward width I.
     public var intermediateSize = 3072
     /// The feed-forward activation (`hidden_act`).
     public var hiddenAct: Activation = .gelu
@@ -42,12 +46,17 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
     /// Epsilon of the transformer LayerNorms and the feature projection's LayerNorm; the
     /// convolution norms always use 1e-5.
     public var layerNormEps = 1e-5
+    /// Feature-encoder normalisation: `group` (base) or `layer` (large).
     public var featExtractNorm: FeatureNorm = .group
+    /// Activation after each convolution and of the positional embedding.
     public var featExtractActivation: Activation = .gelu
     /// Output channels of each feature-encoder convolution.
     public var convDim = [512, 512, 512, 512, 512, 512, 512]
+    /// Stride of each feature-encoder convolution (the product, 320, is the frame hop).
     public var convStride = [5, 2, 2, 2, 2, 2, 2]
+    /// Kernel width of each feature-encoder convolution.
     public var convKernel = [10, 3, 3, 3, 3, 2, 2]
+    /// Whether the feature-encoder convolutions have biases (large models).
     public var convBias = false
     /// Kernel width K of the positional convolution.
     public var numConvPosEmbeddings = 128
@@ -58,8 +67,11 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
     /// SpecAugment probabilities. Masking itself is not implemented; they decide only whether the
     /// model has a `masked_spec_embed` parameter (when either is positive), as in `transformers`.
     public var maskTimeProb = 0.05
+    /// See ``maskTimeProb``.
     public var maskFeatureProb = 0.0
+    /// CTC loss reduction: `sum` (default), `mean` (per target length, then batch) or `none`.
     public var ctcLossReduction: Loss.CTCReduction = .sum
+    /// Replace impossible (infinite) CTC losses and their gradients by 0.
     public var ctcZeroInfinity = false
     /// Sequence classification: softmax-weighted sum of all hidden states instead of the last.
     public var useWeightedLayerSum = false
@@ -217,10 +229,12 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
         return out
     }
 
+    /// Decodes a `config.json` object (see ``init(json:source:)``).
     public init(from decoder: Decoder) throws {
         try self.init(json: decoder.singleValueContainer().decode([String: JSONValue].self))
     }
 
+    /// Encodes ``json``.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(json)

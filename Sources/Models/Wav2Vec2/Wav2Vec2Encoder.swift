@@ -12,14 +12,21 @@ import TensorCore
 /// Attention never looks at padded frames (an additive key mask). In training, dropout applies
 /// and each layer is skipped with probability `layerdrop`.
 public final class Wav2Vec2Encoder: Module {
+    /// `pos_conv_embed`.
     public let posConvEmbed: Wav2Vec2PositionalConvEmbedding
+    /// `layer_norm`: before the layers (post-norm) or after them (pre-norm).
     public let layerNorm: LayerNorm
+    /// Dropout on the embedded frames (`hidden_dropout`).
     public let dropout: Dropout
+    /// `layers.{i}`.
     public let layers: ModuleList<Wav2Vec2EncoderLayer>
+    /// The stable (pre-norm) variant.
     public let preNorm: Bool
+    /// Probability of skipping a layer in training.
     public let layerdrop: Double
     let generator: RandomGenerator
 
+    /// An encoder with Hugging Face's initialisation, drawn from `generator`.
     public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
         posConvEmbed = Wav2Vec2PositionalConvEmbedding(config: config, generator: generator)
         layerNorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)

@@ -3,8 +3,11 @@ import TensorCore
 
 /// Bidirectional multi-head self-attention with separate q/k/v projections (`Wav2Vec2Attention`).
 public final class Wav2Vec2Attention: Module {
+    /// The `q_proj`, `k_proj`, `v_proj` and `out_proj` Linears (D → D).
     public let qProj: Linear, kProj: Linear, vProj: Linear, outProj: Linear
+    /// Number of heads.
     public let heads: Int
+    /// Dropout on the attention probabilities (`attention_dropout`).
     public let dropout: Double
 
     init(config: Wav2Vec2Config, generator: RandomGenerator) {
@@ -36,10 +39,15 @@ public final class Wav2Vec2Attention: Module {
 
 /// `output_dense(dropout(act(intermediate_dense(x))))`, D → I → D (`Wav2Vec2FeedForward`).
 public final class Wav2Vec2FeedForward: Module {
+    /// Dropout after the activation (`activation_dropout`).
     public let intermediateDropout: Dropout
+    /// D → I.
     public let intermediateDense: Linear
+    /// I → D.
     public let outputDense: Linear
+    /// Dropout on the output (`hidden_dropout`).
     public let outputDropout: Dropout
+    /// `hidden_act`.
     public let activation: Activation
 
     init(config: Wav2Vec2Config, generator: RandomGenerator) {
@@ -70,11 +78,17 @@ public final class Wav2Vec2FeedForward: Module {
 ///
 /// where LN₁ is `layer_norm` and LN₂ `final_layer_norm`.
 public final class Wav2Vec2EncoderLayer: Module {
+    /// Self-attention.
     public let attention: Wav2Vec2Attention
+    /// Dropout on the attention output (`hidden_dropout`).
     public let dropout: Dropout
+    /// LN₁ (`layer_norm`).
     public let layerNorm: LayerNorm
+    /// The feed-forward block.
     public let feedForward: Wav2Vec2FeedForward
+    /// LN₂ (`final_layer_norm`).
     public let finalLayerNorm: LayerNorm
+    /// Pre-norm (stable) rather than post-norm.
     public let preNorm: Bool
 
     init(config: Wav2Vec2Config, generator: RandomGenerator) {

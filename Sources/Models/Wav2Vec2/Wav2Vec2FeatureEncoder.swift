@@ -8,12 +8,16 @@ import TensorCore
 /// is a GroupNorm (`group` variant, first layer only), whose one group per channel normalises
 /// each channel over time, per example, over the whole padded length.
 public final class Wav2Vec2ConvLayer: Module {
+    /// Which norm follows the convolution.
     public enum Norm: Sendable { case none, group, layer }
 
+    /// The convolution (`conv`), no padding.
     public let conv: Conv1d
+    /// The norm kind.
     public let norm: Norm
     /// The GroupNorm (`group`, layer 0) or the LayerNorm over channels (`layer`), else nil.
     public let layerNorm: Module?
+    /// `feat_extract_activation`.
     public let activation: Activation
 
     init(config: Wav2Vec2Config, index j: Int, norm: Norm, generator: RandomGenerator) {
@@ -57,8 +61,10 @@ public final class Wav2Vec2ConvLayer: Module {
 /// The convolutional front end (`Wav2Vec2FeatureEncoder`): raw 16 kHz audio `[B, T]` → features
 /// `[B, conv_dim[-1], T']`, one frame per 320 samples (20 ms) with the default strides.
 public final class Wav2Vec2FeatureEncoder: Module {
+    /// `conv_layers.{j}`, one per `conv_dim` entry.
     public let convLayers: ModuleList<Wav2Vec2ConvLayer>
 
+    /// Layers with Hugging Face's initialisation (kaiming-normal weights), drawn from `generator`.
     public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
         convLayers = ModuleList((0..<config.convDim.count).map { j in
             let norm: Wav2Vec2ConvLayer.Norm = config.featExtractNorm == .layer ? .layer : (j == 0 ? .group : .none)
@@ -80,10 +86,14 @@ public final class Wav2Vec2FeatureEncoder: Module {
 /// LayerNorm then Linear from the last conv width C to the hidden size D
 /// (`Wav2Vec2FeatureProjection`).
 public final class Wav2Vec2FeatureProjection: Module {
+    /// LayerNorm over the conv channels (eps `layer_norm_eps`).
     public let layerNorm: LayerNorm
+    /// conv_dim[-1] → D.
     public let projection: Linear
+    /// `feat_proj_dropout`.
     public let dropout: Dropout
 
+    /// Layers with Hugging Face's initialisation (kaiming-normal weights), drawn from `generator`.
     public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
         let width = config.convDim.last!
         layerNorm = LayerNorm(width, eps: config.layerNormEps)

@@ -10,8 +10,11 @@ import TensorCore
 /// zero-infinity come from `ctc_loss_reduction` and `ctc_zero_infinity`.
 public final class Wav2Vec2ForCTC: Module, PretrainedModel {
     public static let modelType = "wav2vec2"
+    /// The encoder (`wav2vec2.*`).
     public let wav2vec2: Wav2Vec2Model
+    /// Dropout before the head (`final_dropout`).
     public let dropout: Dropout
+    /// `lm_head`: D → vocab_size.
     public let lmHead: Linear
 
     /// - Throws: when the config has no `vocab_size`.
@@ -28,6 +31,7 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
         register(child: "lm_head", lmHead)
     }
 
+    /// The configuration.
     public var config: Wav2Vec2Config { wav2vec2.config }
 
     /// Runs the model on `inputValues [B, T]`.
@@ -81,6 +85,7 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
         }
     }
 
+    /// Stops gradients to the convolutional feature encoder (`freeze_feature_encoder`).
     public func freezeFeatureEncoder() throws { try wav2vec2.freezeFeatureEncoder() }
 
     // MARK: - PretrainedModel

@@ -12,12 +12,16 @@ import TensorCore
 /// With int64 `labels [B]` the loss is the cross-entropy (mean over the batch).
 public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
     public static let modelType = "wav2vec2"
+    /// The encoder (`wav2vec2.*`).
     public let wav2vec2: Wav2Vec2Model
     /// `[num_hidden_layers + 1]`, initialised uniform, when `use_weighted_layer_sum`.
     public let layerWeights: Tensor?
+    /// `projector`: D → classifier_proj_size.
     public let projector: Linear
+    /// `classifier`: classifier_proj_size → num_labels.
     public let classifier: Linear
 
+    /// A model with Hugging Face's initialisation, drawn from `generator`.
     public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
         wav2vec2 = Wav2Vec2Model(config: config, generator: generator)
         let states = config.numHiddenLayers + 1
@@ -32,6 +36,7 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
         register(child: "classifier", classifier)
     }
 
+    /// The configuration.
     public var config: Wav2Vec2Config { wav2vec2.config }
 
     /// Classifies `inputValues [B, T]`.
@@ -51,6 +56,7 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
         return (logits, try Loss.crossEntropy(logits, labels.reshaped([-1])), out)
     }
 
+    /// Stops gradients to the convolutional feature encoder (`freeze_feature_encoder`).
     public func freezeFeatureEncoder() throws { try wav2vec2.freezeFeatureEncoder() }
 
     /// Stops gradients to the whole encoder; only the projector and classifier (and the layer

@@ -17,12 +17,16 @@ import TensorCore
 /// `transformers`' advice for base models is to pad with zeros and pass no mask.
 public final class Wav2Vec2Model: Module, PretrainedModel {
     public static let modelType = "wav2vec2"
+    /// The configuration the model was built from.
     public let config: Wav2Vec2Config
     /// SpecAugment's mask vector `[D]`, present when `mask_time_prob` or `mask_feature_prob` is
     /// positive (as in checkpoints). SpecAugment is not applied, so it receives no gradient.
     public let maskedSpecEmbed: Tensor?
+    /// The convolutional front end (`feature_extractor`).
     public let featureExtractor: Wav2Vec2FeatureEncoder
+    /// `feature_projection`.
     public let featureProjection: Wav2Vec2FeatureProjection
+    /// The transformer (`encoder`).
     public let encoder: Wav2Vec2Encoder
 
     /// A model with Hugging Face's from-scratch initialisation, drawn from `generator`.

@@ -10,7 +10,9 @@ import TensorCore
 /// — one norm per kernel tap, over output and input channels together. W is recomputed from
 /// g and v at every call, so both receive gradients.
 public final class Wav2Vec2WeightNorm: Module {
+    /// g, `[1, 1, K]` (`original0`).
     public let magnitude: Tensor
+    /// v, `[O, I, K]` (`original1`).
     public let direction: Tensor
 
     /// Starts as PyTorch does when weight norm wraps an existing weight: v = W, g = ‖W‖ per tap,
@@ -39,11 +41,16 @@ public final class Wav2Vec2WeightNorm: Module {
 /// (`Wav2Vec2SamePadLayer`). Parameters are named as `transformers` 5 saves them:
 /// `conv.bias`, `conv.parametrizations.weight.original0` (g) and `….original1` (v).
 public final class Wav2Vec2PositionalConvEmbedding: Module {
+    /// The convolution bias `[D]` (`conv.bias`).
     public let bias: Tensor
+    /// g and v of the weight (`conv.parametrizations.weight`).
     public let weightNorm: Wav2Vec2WeightNorm
+    /// K and G.
     public let kernelSize: Int, groups: Int
+    /// `feat_extract_activation`.
     public let activation: Activation
 
+    /// An embedding initialised as in `transformers`, drawn from `generator`.
     public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
         let d = config.hiddenSize
         kernelSize = config.numConvPosEmbeddings
