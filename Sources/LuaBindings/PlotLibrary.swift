@@ -2,11 +2,11 @@ import Lua
 import TensorCore
 import Train
 
-/// The `plot` library (DESIGN.md §2): line charts and confusion matrices as SVG and PNG, and
-/// contact sheets of video frames (PlotLibrary+Frames.swift).
+/// The `plot` library (DESIGN.md §2): line charts and confusion matrices as SVG and PNG. The
+/// data bindings add `plot.frames` (PlotFrames.swift) to the same table.
 enum PlotLibrary {
     static func install(into lua: LuaState) {
-        let library = lua.library("plot", summary: "charts as SVG and PNG: plot.line(series, {path=}), plot.confusion, plot.frames")
+        let library = lua.library("plot", summary: "pictures of data and training: plot.line(series, {path=}), plot.confusion, plot.frames")
         library.function(
             "line",
             "plot.line(series, {path=[, title=, xlabel=\"step\", ylabel=, ymin=, ymax=, width=880, height=520, scale=2]}) -> {file, ...}",
@@ -40,7 +40,6 @@ enum PlotLibrary {
             let chart = ConfusionMatrixChart(matrix, classNames: names, title: try options.string("title") ?? "Confusion matrix")
             return call.push(try chart.write(to: try path(options), scale: try scale(options)))
         }
-        registerFrames(library)
     }
 
     private static func path(_ options: LuaOptions) throws -> String {

@@ -9,7 +9,8 @@ import Train
 /// Swift holds Lua functions through registry references but has no way to hold other Lua
 /// values — a model written as a Lua table, a loader object — so the Lua helper keeps them as
 /// upvalues and hands Swift closures that use them: `forward(batch)`, `loss(batch)`,
-/// `parameters()`, `state_dict()`, `mode(training)`, and per data source `next()`/`rewind()`.
+/// `parameters()`, `state_dict()`, `mode(training)`, and per data source `next()`, `rewind()`
+/// and, for a loader with `state_dict`/`load_state_dict`, `state()` and `load(state)`.
 /// This is also the seam to the `nn` library: its models are reached through the same
 /// `forward`/`parameters` methods until they are Swift `Module`s on the Lua side.
 extension TrainLibrary {
@@ -34,6 +35,12 @@ extension TrainLibrary {
                 f, s, c = data:iter()
               end
             end
+            local count = list and #data or nil
+            if type(data) == "userdata" then
+              local ok, n = pcall(function() return #data end)
+              if ok and math.type(n) == "integer" then count = n end
+            end
+            local stateful = object and data.state_dict and data.load_state_dict
             return {
               next = function()
                 if f == nil then start() end
@@ -43,7 +50,9 @@ extension TrainLibrary {
                 return batch
               end,
               rewind = function() f = nil end,
-              count = list and #data or nil,
+              count = count,
+              state = stateful and function() return data:state_dict() end or nil,
+              load = stateful and function(state) data:load_state_dict(state); f = nil end or nil,
             }
           end
           local glue = {
@@ -120,13 +129,17 @@ struct LuaBatch: TrainingBatch {
 
 /// Batches from a Lua list, iterator or loader object, through the glue's `next`/`rewind`.
 ///
-/// Its position is the pass and the batches taken in it; restoring one starts the pass again
-/// and skips that many batches, which continues exactly when each pass visits the same batches
-/// in the same order (a list does; a loader that reshuffles per pass needs its own state).
+/// Its position is the pass and the batches taken in it, plus the loader's own
+/// `state_dict()` when it has one (a `data.loader` does): restoring then loads that state, which
+/// resumes a shuffled loader exactly without decoding anything again. Without it, restoring
+/// starts the pass again and skips that many batches — exact when each pass visits the same
+/// batches in the same order, as a list does.
 final class LuaBatchSource: BatchSource {
     let context: LuaCallContext
     let nextFunction: LuaRef
     let rewindFunction: LuaRef
+    let stateFunction: LuaRef?
+    let loadFunction: LuaRef?
     let role: String
     let batchesPerPass: Int?
     private var pass = 0
@@ -139,6 +152,11 @@ final class LuaBatchSource: BatchSource {
         self.context = context
         nextFunction = next
         rewindFunction = rewind
+        if case .function(let state)? = glue.fields["state"], case .function(let load)? = glue.fields["load"] {
+            (stateFunction, loadFunction) = (state, load)
+        } else {
+            (stateFunction, loadFunction) = (nil, nil)
+        }
         self.role = role
         batchesPerPass = glue.fields["count"]?.integer
     }
@@ -165,21 +183,43 @@ final class LuaBatchSource: BatchSource {
     private struct Position: Codable {
         var pass: Int
         var index: Int
+        /// The loader's `state_dict()`: integer fields only (a data.loader's epoch, position, seed).
+        var state: [String: Int64]?
     }
 
     func savedPosition() throws -> String? {
-        String(decoding: try JSONEncoder().encode(Position(pass: pass, index: index)), as: UTF8.self)
+        var position = Position(pass: pass, index: index)
+        if let stateFunction {
+            let unsaveable = TrainingError.checkpoint("the \(role) data's state_dict() must return a table of integers to be saved")
+            guard case .table(let table)? = try context.call(stateFunction).first, table.array.isEmpty else { throw unsaveable }
+            var state: [String: Int64] = [:]
+            for (name, value) in table.fields {
+                guard case .integer(let n) = value else { throw unsaveable }
+                state[name] = n
+            }
+            position.state = state
+        }
+        return String(decoding: try JSONEncoder().encode(position), as: UTF8.self)
     }
 
     func restorePosition(_ saved: String) throws {
         guard let position = try? JSONDecoder().decode(Position.self, from: Data(saved.utf8)) else {
             throw TrainingError.checkpoint("the saved position \(saved) is not one of Lua data")
         }
-        _ = try context.call(rewindFunction)
-        for taken in 0..<position.index {
-            guard case .table? = try context.call(nextFunction).first else {
-                throw TrainingError.checkpoint(
-                    "the \(role) data ended after \(taken) batches, but the checkpoint was \(position.index) batches into a pass")
+        if let state = position.state {
+            guard let loadFunction else {
+                throw TrainingError.checkpoint("the checkpoint holds a loader state, but the \(role) data has no load_state_dict")
+            }
+            var table = LuaTable()
+            table.fields = state.mapValues { LuaValue.integer($0) }
+            _ = try context.call(loadFunction) { $0.push(table) }
+        } else {
+            _ = try context.call(rewindFunction)
+            for taken in 0..<position.index {
+                guard case .table? = try context.call(nextFunction).first else {
+                    throw TrainingError.checkpoint(
+                        "the \(role) data ended after \(taken) batches, but the checkpoint was \(position.index) batches into a pass")
+                }
             }
         }
         (pass, index) = (position.pass, position.index)

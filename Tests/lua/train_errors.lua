@@ -85,7 +85,6 @@ local cases = {
   {"plot.line({}, {path = '/tmp/x'})", "[c]:1: bad argument #1 to 'plot.line' (no series to draw)"},
   {"plot.line({a = {1, 'x'}}, {path = '/tmp/x'})", "[c]:1: bad argument #1 to 'plot.line' (series 'a': list of numbers expected, found a string)"},
   {"plot.line({a = {1, 2}})", "[c]:1: bad argument #2 to 'plot.line' (option 'path' is required (where to write the chart))"},
-  {"plot.frames(tensor.zeros(2, 4, 4), '/tmp/x.png')", "[c]:1: bad argument #1 to 'plot.frames' (frames [T, 3, H, W] expected (float, RGB), got float32 [2, 4, 4])"},
   {"plot.confusion(tensor.zeros(2, 2), {path = '/tmp/x'})", "[c]:1: bad argument #1 to 'plot.confusion' (confusion matrix expected (int64 [C, C]), got float32 [2, 2])"},
 }
 
