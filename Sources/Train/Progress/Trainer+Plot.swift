@@ -34,12 +34,20 @@ extension Trainer {
         case "loss":
             guard !steps.isEmpty || !validations.isEmpty else { throw nothingYet(what) }
             var series: [LineChart.Series] = []
-            if !steps.isEmpty {
-                series.append(try LineChart.Series(name: "train", x: steps, y: history.steps.map(\.loss)))
+            let losses = history.steps.map(\.loss)
+            if steps.count > 40 {
+                // Batch losses are noisy: drawn faintly, with their moving average on top.
+                series.append(try LineChart.Series(name: "train (each step)", x: steps, y: losses,
+                                                   color: Color(hex: 0xB9CCE0), markers: false))
+                series.append(try LineChart.Series(name: "train (smoothed)", x: steps, y: Self.smoothed(losses),
+                                                   color: Color.series[0], markers: false))
+            } else if !steps.isEmpty {
+                series.append(try LineChart.Series(name: "train", x: steps, y: losses, color: Color.series[0]))
             }
             if !validations.isEmpty {
                 series.append(try LineChart.Series(name: "validation", x: validations.map { Double($0.step) },
-                                                   y: validations.map { $0.metrics["loss"] ?? .nan }, markers: true))
+                                                   y: validations.map { $0.metrics["loss"] ?? .nan },
+                                                   color: Color.series[1], markers: true))
             }
             var chart = LineChart(title: "Loss", series: series)
             chart.yLabel = "loss"
@@ -62,6 +70,23 @@ extension Trainer {
             ])
             chart.yLabel = what
             return chart
+        }
+    }
+
+    /// A centred moving average over about a twentieth of the run (the window shrinks at the
+    /// ends): unlike a running average it does not lag behind a falling loss. Non-finite values
+    /// are left out of the windows.
+    static func smoothed(_ values: [Double]) -> [Double] {
+        let half = max(1, values.count / 40)
+        var sums = [0.0], counts = [0]
+        for value in values {
+            sums.append(sums.last! + (value.isFinite ? value : 0))
+            counts.append(counts.last! + (value.isFinite ? 1 : 0))
+        }
+        return values.indices.map { i in
+            let (low, high) = (max(0, i - half), min(values.count, i + half + 1))
+            let n = counts[high] - counts[low]
+            return n > 0 ? (sums[high] - sums[low]) / Double(n) : .nan
         }
     }
 
