@@ -6,7 +6,8 @@ extension OptimLibrary {
     static func registerSchedules(_ library: LuaLibrary, _ lua: LuaState) {
         library.function(
             "cosine", "optim.cosine(opt, {total=[, warmup=0, min_lr=0, cycles=0.5]}) -> Schedule",
-            "Linear warmup, then a cosine from the optimizer's rate down to min_lr at step total (transformers' cosine schedule)."
+            "Linear warmup, then a cosine from the optimizer's rate down to min_lr at step total "
+                + "(transformers' cosine schedule)."
         ) { call in
             let (optimizer, options) = try scheduleArguments(call, allowed: ["warmup", "total", "min_lr", "cycles"])
             let schedule = try call.blaming(2) {
@@ -21,7 +22,8 @@ extension OptimLibrary {
             "Linear warmup, then a linear decay to 0 at step total (transformers' linear schedule)."
         ) { call in
             let (optimizer, options) = try scheduleArguments(call, allowed: ["warmup", "total"])
-            let kind = LearningRateSchedule.Kind.linear(warmup: try options.integer("warmup") ?? 0, total: try required(options, "total"))
+            let kind = LearningRateSchedule.Kind.linear(
+                warmup: try options.integer("warmup") ?? 0, total: try required(options, "total"))
             return try call.push(object: try call.blaming(2) { try LearningRateSchedule(optimizer, kind) })
         }
         library.function(
@@ -37,7 +39,8 @@ extension OptimLibrary {
             "Multiplies the rate by gamma every step_size steps (torch.optim.lr_scheduler.StepLR)."
         ) { call in
             let (optimizer, options) = try scheduleArguments(call, allowed: ["step_size", "gamma"])
-            let kind = LearningRateSchedule.Kind.step(size: try required(options, "step_size"), gamma: try options.number("gamma") ?? 0.1)
+            let kind = LearningRateSchedule.Kind.step(
+                size: try required(options, "step_size"), gamma: try options.number("gamma") ?? 0.1)
             return try call.push(object: try call.blaming(2) { try LearningRateSchedule(optimizer, kind) })
         }
 
@@ -48,17 +51,20 @@ extension OptimLibrary {
             schedule.step()
             return 0
         }
-        type.method("get_last_lr", "s:get_last_lr() -> {number, ...}", "Each group's current learning rate.") { schedule, call in
+        type.method("get_last_lr", "s:get_last_lr() -> {number, ...}", "Each group's current learning rate.") {
+            schedule, call in
             call.push(schedule.optimizer.learningRates)
         }
         type.property("lr", "s.lr -> number", "The first group's current learning rate.") { schedule, call in
             call.push(schedule.optimizer.learningRates.first ?? 0)
         }
-        type.property("last_step", "s.last_step -> integer", "Steps taken so far (0 after construction).") { schedule, call in
+        type.property("last_step", "s.last_step -> integer", "Steps taken so far (0 after construction).") {
+            schedule, call in
             call.push(schedule.currentStep)
         }
         type.tostring { schedule in
-            "Schedule(\(describe(schedule.kind)), step \(schedule.currentStep), lr \(NumberText.scientific(schedule.optimizer.learningRates.first ?? 0)))"
+            let rate = NumberText.scientific(schedule.optimizer.learningRates.first ?? 0)
+            return "Schedule(\(describe(schedule.kind)), step \(schedule.currentStep), lr \(rate))"
         }
     }
 

@@ -15,7 +15,11 @@ final class LuaOptimizer {
 enum OptimLibrary {
     static func install(into lua: LuaState) {
         let library = lua.library(
-            "optim", summary: "optimizers and learning-rate schedules: optim.AdamW(m:parameters(), {lr=1e-4}), optim.cosine(opt, {...})")
+            "optim",
+            summary:
+                "optimizers and learning-rate schedules: optim.AdamW(m:parameters(), {lr=1e-4}), "
+                + "optim.cosine(opt, {...})"
+        )
         registerOptimizers(library)
         registerOptimizerType(lua)
         registerSchedules(library, lua)
@@ -26,7 +30,9 @@ enum OptimLibrary {
             let options = try call.options(at: 3, allowed: ["norm_type"])
             let tensors = try parameterGroups(call, at: 1).flatMap(\.tensors)
             let maxNorm = try call.number(at: 2)
-            guard maxNorm >= 0 else { throw LuaArgumentError(position: 2, message: "max_norm must be >= 0, got \(maxNorm)") }
+            guard maxNorm >= 0 else {
+                throw LuaArgumentError(position: 2, message: "max_norm must be >= 0, got \(maxNorm)")
+            }
             let norm = try call.blaming(3) {
                 try clipGradNorm(tensors, maxNorm: maxNorm, normType: try options.number("norm_type") ?? 2)
             }
@@ -37,32 +43,46 @@ enum OptimLibrary {
     private static func registerOptimizers(_ library: LuaLibrary) {
         let sgdOptions = ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"]
         library.function(
-            "SGD", "optim.SGD(params[, {lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=false, maximize=false}]) -> Optimizer",
-            "Stochastic gradient descent with momentum (torch.optim.SGD); params: tensors, m:parameters() or groups {params=, lr=, ...}."
+            "SGD",
+            "optim.SGD(params[, {lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=false, maximize=false}])"
+                + " -> Optimizer",
+            "Stochastic gradient descent with momentum (torch.optim.SGD); params: tensors, m:parameters() or groups "
+                + "{params=, lr=, ...}."
         ) { call in
             try call.expectAtMost(2)
             let (groups, defaults) = try groupsAndDefaults(call, allowed: sgdOptions)
             let base = try call.blaming(2) { try SGD.Options(values: defaults, defaults: SGD.Options()) }
             let optimizer = try call.blaming(1) {
-                try SGD(groups: try groups.map { ParameterGroup($0.tensors, options: try SGD.Options(values: $0.values, defaults: base)) },
-                        defaults: base)
+                try SGD(
+                    groups: try groups.map {
+                        ParameterGroup($0.tensors, options: try SGD.Options(values: $0.values, defaults: base))
+                    },
+                    defaults: base)
             }
             return try call.push(object: LuaOptimizer(optimizer))
         }
         for (name, decoupled) in [("Adam", false), ("AdamW", true)] {
             let defaults = decoupled ? "weight_decay=0.01" : "weight_decay=0"
             library.function(
-                name, "optim.\(name)(params[, {lr=1e-3, betas={0.9, 0.999}, eps=1e-8, \(defaults), amsgrad=false, maximize=false}]) -> Optimizer",
-                decoupled ? "Adam with decoupled weight decay (torch.optim.AdamW)." : "Adam (torch.optim.Adam); weight decay is added to the gradient."
+                name,
+                "optim.\(name)(params[, {lr=1e-3, betas={0.9, 0.999}, eps=1e-8, \(defaults), amsgrad=false, "
+                    + "maximize=false}]) -> Optimizer",
+                decoupled
+                    ? "Adam with decoupled weight decay (torch.optim.AdamW)."
+                    : "Adam (torch.optim.Adam); weight decay is added to the gradient."
             ) { call in
                 try call.expectAtMost(2)
-                let (groups, values) = try groupsAndDefaults(call, allowed: ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"])
+                let (groups, values) = try groupsAndDefaults(
+                    call, allowed: ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"])
                 let base = try call.blaming(2) {
                     try Adam.Options(values: values, defaults: decoupled ? .adamW() : Adam.Options())
                 }
                 let optimizer = try call.blaming(1) {
-                    let made = try groups.map { ParameterGroup($0.tensors, options: try Adam.Options(values: $0.values, defaults: base)) }
-                    return decoupled ? try Adam.adamW(groups: made, defaults: base) : try Adam(groups: made, defaults: base)
+                    let made = try groups.map {
+                        ParameterGroup($0.tensors, options: try Adam.Options(values: $0.values, defaults: base))
+                    }
+                    return decoupled
+                        ? try Adam.adamW(groups: made, defaults: base) : try Adam(groups: made, defaults: base)
                 }
                 return try call.push(object: LuaOptimizer(optimizer))
             }
@@ -70,7 +90,8 @@ enum OptimLibrary {
     }
 
     private static func registerOptimizerType(_ lua: LuaState) {
-        let type = lua.userType(LuaOptimizer.self, name: "Optimizer", summary: "An optimizer (optim.SGD, optim.Adam, optim.AdamW)")
+        let type = lua.userType(
+            LuaOptimizer.self, name: "Optimizer", summary: "An optimizer (optim.SGD, optim.Adam, optim.AdamW)")
         type.method("step", "opt:step()", "Updates every parameter that has a gradient.") { box, call in
             try box.optimizer.step()
             return 0
@@ -79,18 +100,24 @@ enum OptimLibrary {
             box.optimizer.zeroGrad()
             return 0
         }
-        type.property("lr", "opt.lr -> number", "The learning rate (of the first group); setting it sets every group's.") { box, call in
+        type.property(
+            "lr", "opt.lr -> number", "The learning rate (of the first group); setting it sets every group's."
+        ) { box, call in
             call.push(box.optimizer.learningRates.first ?? 0)
         }
         type.setter("lr") { box, call in
             let rate = try call.number(at: 3)
-            guard rate >= 0 else { throw LuaArgumentError(position: 3, message: "learning rate must be >= 0, got \(rate)") }
+            guard rate >= 0 else {
+                throw LuaArgumentError(position: 3, message: "learning rate must be >= 0, got \(rate)")
+            }
             box.optimizer.learningRates = box.optimizer.learningRates.map { _ in rate }
         }
         type.property("lrs", "opt.lrs -> {number, ...}", "Each parameter group's learning rate.") { box, call in
             call.push(box.optimizer.learningRates)
         }
-        type.property("params", "opt.params -> {Tensor, ...}", "Every parameter the optimizer updates, group after group.") { box, call in
+        type.property(
+            "params", "opt.params -> {Tensor, ...}", "Every parameter the optimizer updates, group after group."
+        ) { box, call in
             try call.push(tensors: box.optimizer.parameters)
         }
         type.tostring { box in
@@ -142,7 +169,9 @@ enum OptimLibrary {
                 return Group(tensors: try tensors(params.array) { fail("params: \($0)") }, values: values)
             }
         }
-        return [Group(tensors: try tensors(list.array) { LuaArgumentError(position: position, message: $0) }, values: [:])]
+        return [
+            Group(tensors: try tensors(list.array) { LuaArgumentError(position: position, message: $0) }, values: [:])
+        ]
     }
 
     private static func tensors(_ values: [LuaValue], _ fail: (String) -> LuaArgumentError) throws -> [Tensor] {

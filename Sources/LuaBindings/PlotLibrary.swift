@@ -6,15 +6,19 @@ import Train
 /// data bindings add `plot.frames` (PlotFrames.swift) to the same table.
 enum PlotLibrary {
     static func install(into lua: LuaState) {
-        let library = lua.library("plot", summary: "pictures of data and training: plot.line(series, {path=}), plot.confusion, plot.frames")
+        let library = lua.library(
+            "plot", summary: "pictures of data and training: plot.line(series, {path=}), plot.confusion, plot.frames")
         library.function(
             "line",
-            "plot.line(series, {path=[, title=, xlabel=\"step\", ylabel=, ymin=, ymax=, width=880, height=520, scale=2]}) -> {file, ...}",
-            "Draws named series — {train={...}, val={x={...}, y={...}}} or {{name=, x=, y=}, ...} — as a line chart; "
+            "plot.line(series, {path=[, title=, xlabel=\"step\", ylabel=, ymin=, ymax=, width=880, height=520, "
+                + "scale=2]}) -> {file, ...}",
+            "Draws named series — {train={...}, val={x={...}, y={...}}} or {{name=, x=, y=}, ...} — "
+                + "as a line chart; "
                 + "a path without .svg/.png writes both."
         ) { call in
             try call.expectAtMost(2)
-            let options = try call.options(at: 2, allowed: ["path", "title", "xlabel", "ylabel", "ymin", "ymax", "width", "height", "scale"])
+            let options = try call.options(
+                at: 2, allowed: ["path", "title", "xlabel", "ylabel", "ymin", "ymax", "width", "height", "scale"])
             var chart = LineChart(title: try options.string("title") ?? "", series: try series(call.value(at: 1)))
             chart.xLabel = try options.string("xlabel") ?? chart.xLabel
             chart.yLabel = try options.string("ylabel") ?? ""
@@ -37,21 +41,25 @@ enum PlotLibrary {
             let options = try call.options(at: 2, allowed: ["path", "classes", "title", "scale"])
             let matrix = try confusion(try call.tensor(at: 1))
             let names = try options.table("classes").map { t in t.array.map { $0.string ?? "?" } } ?? []
-            let chart = ConfusionMatrixChart(matrix, classNames: names, title: try options.string("title") ?? "Confusion matrix")
+            let chart = ConfusionMatrixChart(
+                matrix, classNames: names, title: try options.string("title") ?? "Confusion matrix")
             return call.push(try chart.write(to: try path(options), scale: try scale(options)))
         }
     }
 
     private static func path(_ options: LuaOptions) throws -> String {
         guard let path = try options.string("path") else {
-            throw LuaArgumentError(position: options.position, message: "option 'path' is required (where to write the chart)")
+            throw LuaArgumentError(
+                position: options.position, message: "option 'path' is required (where to write the chart)")
         }
         return path
     }
 
     private static func scale(_ options: LuaOptions) throws -> Int {
         let scale = try options.integer("scale") ?? 2
-        guard (1...4).contains(scale) else { throw LuaArgumentError(position: options.position, message: "scale must be 1 to 4") }
+        guard (1...4).contains(scale) else {
+            throw LuaArgumentError(position: options.position, message: "scale must be 1 to 4")
+        }
         return scale
     }
 
@@ -68,10 +76,14 @@ enum PlotLibrary {
             }
         }
         func one(_ name: String, _ value: LuaValue) throws -> LineChart.Series {
-            guard case .table(let t) = value else { throw fail("series '\(name)': list of numbers or {x=, y=} expected") }
+            guard case .table(let t) = value else {
+                throw fail("series '\(name)': list of numbers or {x=, y=} expected")
+            }
             if t.fields["y"] != nil {
                 let y = try numbers(t.fields["y"], "series '\(name)' y")
-                let x = t.fields["x"] == nil ? y.indices.map { Double($0 + 1) } : try numbers(t.fields["x"], "series '\(name)' x")
+                let x =
+                    t.fields["x"] == nil
+                    ? y.indices.map { Double($0 + 1) } : try numbers(t.fields["x"], "series '\(name)' x")
                 do { return try LineChart.Series(name: name, x: x, y: y) } catch { throw fail("\(error)") }
             }
             return LineChart.Series(name: name, values: try numbers(value, "series '\(name)'"))
@@ -90,15 +102,18 @@ enum PlotLibrary {
     /// A confusion matrix from its int64 counts `[C, C]`.
     static func confusion(_ counts: Tensor) throws -> ConfusionMatrix {
         guard counts.rank == 2, counts.shape[0] == counts.shape[1], counts.shape[0] > 0, counts.dtype == .int64 else {
-            throw LuaArgumentError(position: 1, message: "confusion matrix expected (int64 [C, C]), got \(counts.dtype) \(counts.shape)")
+            throw LuaArgumentError(
+                position: 1, message: "confusion matrix expected (int64 [C, C]), got \(counts.dtype) \(counts.shape)")
         }
         let c = counts.shape[0]
         let values = counts.contiguous().toArray(of: Int64.self)
         guard values.allSatisfy({ $0 >= 0 }), values.reduce(0, +) > 0 else {
-            throw LuaArgumentError(position: 1, message: "a confusion matrix holds counts >= 0, at least one of them positive")
+            throw LuaArgumentError(
+                position: 1, message: "a confusion matrix holds counts >= 0, at least one of them positive")
         }
         // The matrix type tallies pairs: give it each count as that many (label, prediction) pairs.
-        var predictions: [Int] = [], labels: [Int] = []
+        var predictions: [Int] = []
+        var labels: [Int] = []
         for (i, n) in values.enumerated() where n > 0 {
             predictions += Array(repeating: i % c, count: Int(n))
             labels += Array(repeating: i / c, count: Int(n))

@@ -22,7 +22,8 @@ extension TrainLibrary {
             local list = type(data) == "table" and getmetatable(data) == nil and rawget(data, "iter") == nil
             local object = type(data) == "table" or type(data) == "userdata"
             if not list and type(data) ~= "function" and not (object and data.iter) then
-              error("train.Trainer: " .. role .. "= must be a data.loader, a list of batch tables, or a function returning an iterator", 0)
+              error("train.Trainer: " .. role .. "= must be a data.loader, a list of batch tables, "
+                .. "or a function returning an iterator", 0)
             end
             local f, s, c
             local function start()
@@ -146,7 +147,8 @@ final class LuaBatchSource: BatchSource {
     private var index = 0
 
     init(context: LuaCallContext, glue: LuaTable, role: String) throws {
-        guard case .function(let next)? = glue.fields["next"], case .function(let rewind)? = glue.fields["rewind"] else {
+        guard case .function(let next)? = glue.fields["next"], case .function(let rewind)? = glue.fields["rewind"]
+        else {
             throw LuaMessageError("train: internal error: the \(role) source has no next/rewind")
         }
         self.context = context
@@ -190,8 +192,11 @@ final class LuaBatchSource: BatchSource {
     func savedPosition() throws -> String? {
         var position = Position(pass: pass, index: index)
         if let stateFunction {
-            let unsaveable = TrainingError.checkpoint("the \(role) data's state_dict() must return a table of integers to be saved")
-            guard case .table(let table)? = try context.call(stateFunction).first, table.array.isEmpty else { throw unsaveable }
+            let unsaveable = TrainingError.checkpoint(
+                "the \(role) data's state_dict() must return a table of integers to be saved")
+            guard case .table(let table)? = try context.call(stateFunction).first, table.array.isEmpty else {
+                throw unsaveable
+            }
             var state: [String: Int64] = [:]
             for (name, value) in table.fields {
                 guard case .integer(let n) = value else { throw unsaveable }
@@ -208,7 +213,8 @@ final class LuaBatchSource: BatchSource {
         }
         if let state = position.state {
             guard let loadFunction else {
-                throw TrainingError.checkpoint("the checkpoint holds a loader state, but the \(role) data has no load_state_dict")
+                throw TrainingError.checkpoint(
+                    "the checkpoint holds a loader state, but the \(role) data has no load_state_dict")
             }
             var table = LuaTable()
             table.fields = state.mapValues { LuaValue.integer($0) }
@@ -218,7 +224,8 @@ final class LuaBatchSource: BatchSource {
             for taken in 0..<position.index {
                 guard case .table? = try context.call(nextFunction).first else {
                     throw TrainingError.checkpoint(
-                        "the \(role) data ended after \(taken) batches, but the checkpoint was \(position.index) batches into a pass")
+                        "the \(role) data ended after \(taken) batches, "
+                            + "but the checkpoint was \(position.index) batches into a pass")
                 }
             }
         }

@@ -15,7 +15,9 @@ final class LuaModelProxy: Module {
 
     override var typeName: String { name }
 
-    init(parameters: [(name: String, tensor: Tensor)], buffers: [(name: String, tensor: Tensor)], typeName: String) throws {
+    init(parameters: [(name: String, tensor: Tensor)], buffers: [(name: String, tensor: Tensor)], typeName: String)
+        throws
+    {
         name = typeName
         super.init()
         for (path, tensor) in parameters {
@@ -36,7 +38,8 @@ final class LuaModelProxy: Module {
     private func node(for path: String) throws -> (Module, String) {
         let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !parts.contains(where: \.isEmpty) else {
-            throw LuaMessageError("train.Trainer: the model's state_dict has the name '\(path)', which has an empty component")
+            throw LuaMessageError(
+                "train.Trainer: the model's state_dict has the name '\(path)', which has an empty component")
         }
         var owner: Module = self
         for part in parts.dropLast() {
@@ -48,11 +51,13 @@ final class LuaModelProxy: Module {
     /// Builds the proxy from the glue's `parameters()` and `state_dict()` results.
     static func make(parameters: LuaValue, stateDict: LuaValue) throws -> LuaModelProxy {
         guard case .table(let list) = parameters else {
-            throw LuaMessageError("train.Trainer: model:parameters() returned a \(parameters.typeName), not a list of tensors")
+            throw LuaMessageError(
+                "train.Trainer: model:parameters() returned a \(parameters.typeName), not a list of tensors")
         }
         let tensors = try list.array.enumerated().map { index, value -> Tensor in
             guard case .object(let tensor as Tensor) = value else {
-                throw LuaMessageError("train.Trainer: entry \(index + 1) of model:parameters() is a \(value.typeName), not a Tensor")
+                throw LuaMessageError(
+                    "train.Trainer: entry \(index + 1) of model:parameters() is a \(value.typeName), not a Tensor")
             }
             return tensor
         }

@@ -32,15 +32,20 @@ final class LuaTrainer {
             throw call.typeError(position, expected: "table {model=, optimizer=, train=, ...}")
         }
         let spec = try call.options(at: position, allowed: Self.specKeys)
-        if let loss = spec.value("loss"), case .function = loss {} else if let loss = spec.value("loss") {
-            throw LuaArgumentError(position: position, message: "loss= must be a function(model, batch) returning the loss, got \(loss.typeName)")
+        if let loss = spec.value("loss"), case .function = loss {
+        } else if let loss = spec.value("loss") {
+            throw LuaArgumentError(
+                position: position,
+                message: "loss= must be a function(model, batch) returning the loss, got \(loss.typeName)")
         }
         for role in ["train", "val"] {
             switch spec.value(role) {
             case nil, .table?, .object?, .function?: continue
             case let other?:
-                throw LuaArgumentError(position: position, message: "\(role)= must be a data.loader, a list of batch tables, "
-                    + "or a function returning an iterator; got \(other.typeName)")
+                throw LuaArgumentError(
+                    position: position,
+                    message: "\(role)= must be a data.loader, a list of batch tables, "
+                        + "or a function returning an iterator; got \(other.typeName)")
             }
         }
         guard case .table(let glue)? = try call.call(glueMaker, arguments: { $0.pushArgument(position) }).first else {
@@ -48,19 +53,24 @@ final class LuaTrainer {
         }
         self.glue = glue
         guard case .object(let box as LuaOptimizer)? = spec.value("optimizer") else {
-            throw LuaArgumentError(position: position, message: "optimizer= must be an Optimizer (optim.AdamW(...)), got "
-                + (spec.value("optimizer")?.typeName ?? "nil"))
+            throw LuaArgumentError(
+                position: position,
+                message: "optimizer= must be an Optimizer (optim.AdamW(...)), got "
+                    + (spec.value("optimizer")?.typeName ?? "nil"))
         }
         optimizer = box
         switch spec.value("scheduler") {
         case nil: schedule = nil
         case .object(let s as LearningRateSchedule)?: schedule = s
-        case let other?: throw LuaArgumentError(position: position, message: "scheduler= must be a Schedule (optim.cosine(...)), got \(other.typeName)")
+        case let other?:
+            throw LuaArgumentError(
+                position: position, message: "scheduler= must be a Schedule (optim.cosine(...)), got \(other.typeName)")
         }
         for (name, slot) in [("on_step", \LuaTrainer.onStep), ("on_epoch", \.onEpoch), ("on_validate", \.onValidate)] {
             guard let value = spec.value(name) else { continue }
             guard case .function(let f) = value else {
-                throw LuaArgumentError(position: position, message: "\(name)= must be a function, got \(value.typeName)")
+                throw LuaArgumentError(
+                    position: position, message: "\(name)= must be a function, got \(value.typeName)")
             }
             self[keyPath: slot] = f
         }
@@ -78,8 +88,10 @@ final class LuaTrainer {
         trainer = try context.with(call) {
             try Trainer(
                 model: model, optimizer: box.optimizer, schedule: schedule, train: train, validation: validation,
-                options: try Self.options(spec), output: TrainingOutput(line: { output.write($0 + "\n") },
-                                                                       progress: progress ? TerminalProgress() : nil),
+                options: try Self.options(spec),
+                output: TrainingOutput(
+                    line: { output.write($0 + "\n") },
+                    progress: progress ? TerminalProgress() : nil),
                 objective: objective(for: model))
         }
         installCallbacks()
@@ -94,14 +106,18 @@ final class LuaTrainer {
             return module
         case .table?, .object?:
             guard case .function(let parameters)? = glue.fields["parameters"],
-                  case .function(let stateDict)? = glue.fields["state_dict"] else {
+                case .function(let stateDict)? = glue.fields["state_dict"]
+            else {
                 throw LuaMessageError("train.Trainer: internal error: no model glue")
             }
-            return try LuaModelProxy.make(parameters: try context.call(parameters).first ?? .nil,
-                                          stateDict: try context.call(stateDict).first ?? .nil)
+            return try LuaModelProxy.make(
+                parameters: try context.call(parameters).first ?? .nil,
+                stateDict: try context.call(stateDict).first ?? .nil)
         case let other?:
-            throw LuaArgumentError(position: position, message: "model= must be an nn model or a table with forward and "
-                + "parameters methods, got \(other.typeName)")
+            throw LuaArgumentError(
+                position: position,
+                message: "model= must be an nn model or a table with forward and "
+                    + "parameters methods, got \(other.typeName)")
         }
     }
 
@@ -111,7 +127,8 @@ final class LuaTrainer {
         if case .function(let loss)? = glue.fields["loss"] {
             return { [unowned self] batch in
                 try self.syncMode(model)
-                return try Self.stepOutput(try self.context.call(loss) { $0.push(batch.table) }, from: "the loss function")
+                return try Self.stepOutput(
+                    try self.context.call(loss) { $0.push(batch.table) }, from: "the loss function")
             }
         }
         guard model is LuaModelProxy, case .function(let forward)? = glue.fields["forward"] else { return nil }
@@ -119,12 +136,18 @@ final class LuaTrainer {
             try self.syncMode(model)
             let results = try self.context.call(forward) { $0.push(batch.table) }
             guard case .table(let table)? = results.first else {
-                throw TrainingError.loss("train: model:forward(batch) returned \(results.first?.typeName ?? "nothing"), not a table of outputs")
+                throw TrainingError.loss(
+                    "train: model:forward(batch) returned \(results.first?.typeName ?? "nothing"), "
+                        + "not a table of outputs"
+                )
             }
             let outputs = Self.tensors(in: table)
             guard let loss = outputs["loss"] else {
-                throw TrainingError.loss("train: model:forward(batch) returned no 'loss' (outputs: "
-                    + "\(outputs.keys.sorted().joined(separator: ", "))); give the batches labels, or pass loss=function(model, batch)")
+                throw TrainingError.loss(
+                    "train: model:forward(batch) returned no 'loss' (outputs: "
+                        + "\(outputs.keys.sorted().joined(separator: ", "))); "
+                        + "give the batches labels, or pass loss=function(model, batch)"
+                )
             }
             return StepOutput(loss: loss, outputs: outputs)
         }
@@ -133,7 +156,8 @@ final class LuaTrainer {
     /// Tells a Lua model of the trainer's mode changes (train for steps, eval for validation).
     private func syncMode(_ model: Module) throws {
         guard model is LuaModelProxy, luaModelMode != model.isTraining,
-              case .function(let mode)? = glue.fields["mode"] else { return }
+            case .function(let mode)? = glue.fields["mode"]
+        else { return }
         _ = try context.call(mode) { $0.push(model.isTraining) }
         luaModelMode = model.isTraining
     }
@@ -141,8 +165,9 @@ final class LuaTrainer {
     /// The loss and outputs a loss function returned: `loss[, outputs]`.
     static func stepOutput(_ results: [LuaValue], from what: String) throws -> StepOutput {
         guard case .object(let loss as Tensor)? = results.first else {
-            throw TrainingError.loss("train: \(what) returned \(results.first?.typeName ?? "nothing"); "
-                + "it must return the loss tensor (and, for metrics, the model's outputs)")
+            throw TrainingError.loss(
+                "train: \(what) returned \(results.first?.typeName ?? "nothing"); "
+                    + "it must return the loss tensor (and, for metrics, the model's outputs)")
         }
         var outputs: [String: Tensor] = [:]
         if results.count > 1, case .table(let table) = results[1] { outputs = tensors(in: table) }
@@ -161,14 +186,18 @@ final class LuaTrainer {
         var o = TrainerOptions()
         o.gradientClip = try spec.number("grad_clip")
         o.accumulationSteps = try spec.integer("accumulate") ?? 1
-        o.onNonFinite = try spec.choice("on_nan", of: ["error", "skip"]).flatMap(TrainerOptions.NonFinitePolicy.init) ?? .error
+        o.onNonFinite =
+            try spec.choice("on_nan", of: ["error", "skip"]).flatMap(TrainerOptions.NonFinitePolicy.init) ?? .error
         o.metrics = try spec.table("metrics").map { try strings($0, "metrics", spec.position) }
-        o.recallCutoffs = try spec.table("recall_at").map { t in
-            try t.array.map { v in
-                guard let k = v.integer else { throw LuaArgumentError(position: spec.position, message: "recall_at= must list integers") }
-                return k
-            }
-        } ?? o.recallCutoffs
+        o.recallCutoffs =
+            try spec.table("recall_at").map { t in
+                try t.array.map { v in
+                    guard let k = v.integer else {
+                        throw LuaArgumentError(position: spec.position, message: "recall_at= must list integers")
+                    }
+                    return k
+                }
+            } ?? o.recallCutoffs
         o.monitor = try spec.string("monitor") ?? o.monitor
         o.monitorMode = try spec.choice("mode", of: ["min", "max"]).flatMap(TrainerOptions.MonitorMode.init)
         o.patience = try spec.integer("patience")
@@ -185,7 +214,8 @@ final class LuaTrainer {
     private static func strings(_ table: LuaTable, _ name: String, _ position: Int) throws -> [String] {
         try table.array.map { value in
             guard let text = value.string else {
-                throw LuaArgumentError(position: position, message: "\(name)= must list strings, got a \(value.typeName)")
+                throw LuaArgumentError(
+                    position: position, message: "\(name)= must list strings, got a \(value.typeName)")
             }
             return text
         }

@@ -25,12 +25,14 @@ enum TrainLibrary {
         }
         library.function(
             "resume", "train.resume(path, {model=, optimizer=, train=, ...}) -> Trainer",
-            "A trainer made from the same parts as the saved run (the train.Trainer table), continuing it from the checkpoint at path."
+            "A trainer made from the same parts as the saved run (the train.Trainer table), "
+                + "continuing it from the checkpoint at path."
         ) { call in
             try call.expectAtMost(2)
             let path = try call.string(at: 1)
             guard call.type(at: 2) == .table else {
-                throw call.typeError(2, expected: "table {model=, optimizer=, train=, ...} (the parts of the saved run)")
+                throw call.typeError(
+                    2, expected: "table {model=, optimizer=, train=, ...} (the parts of the saved run)")
             }
             let trainer = try LuaTrainer(call, spec: 2, glueMaker: glueMaker)
             try trainer.context.with(call) { try trainer.trainer.resume(from: path) }
@@ -46,14 +48,16 @@ enum TrainLibrary {
             "The fraction of predictions equal to the labels; predictions are class ids [N] or scores [N, C]."
         ) { call in
             try call.expectAtMost(2)
-            return call.push(try call.blaming(1) { try Metrics.accuracy(try call.tensor(at: 1), labels: try call.tensor(at: 2)) })
+            return call.push(
+                try call.blaming(1) { try Metrics.accuracy(try call.tensor(at: 1), labels: try call.tensor(at: 2)) })
         }
         library.function(
             "f1", "train.f1(predictions, labels) -> number",
             "The macro-averaged F1 score over the classes present (scikit-learn's f1_score(average=\"macro\"))."
         ) { call in
             try call.expectAtMost(2)
-            return call.push(try call.blaming(1) { try Metrics.macroF1(try call.tensor(at: 1), labels: try call.tensor(at: 2)) })
+            return call.push(
+                try call.blaming(1) { try Metrics.macroF1(try call.tensor(at: 1), labels: try call.tensor(at: 2)) })
         }
         library.function(
             "confusion", "train.confusion(predictions, labels[, {classes=}]) -> Tensor",
@@ -61,7 +65,8 @@ enum TrainLibrary {
         ) { call in
             let options = try call.options(at: 3, allowed: ["classes"])
             let matrix = try call.blaming(1) {
-                try ConfusionMatrix(try call.tensor(at: 1), labels: try call.tensor(at: 2), classCount: try options.integer("classes"))
+                try ConfusionMatrix(
+                    try call.tensor(at: 1), labels: try call.tensor(at: 2), classCount: try options.integer("classes"))
             }
             return try call.push(tensor: matrix.tensor)
         }
@@ -70,13 +75,16 @@ enum TrainLibrary {
             "The fraction of samples whose label is among the k highest scores [N, C]."
         ) { call in
             try call.expectAtMost(3)
-            return call.push(try call.blaming(1) {
-                try Metrics.topKAccuracy(try call.tensor(at: 1), labels: try call.tensor(at: 2), k: try call.integer(at: 3))
-            })
+            return call.push(
+                try call.blaming(1) {
+                    try Metrics.topKAccuracy(
+                        try call.tensor(at: 1), labels: try call.tensor(at: 2), k: try call.integer(at: 3))
+                })
         }
         library.function(
             "recall_at_k", "train.recall_at_k(similarity, k | {k, ...}) -> number | {number, ...}",
-            "Retrieval recall@k of a [queries, items] similarity whose match for query i is item i (pass :t() for the other direction)."
+            "Retrieval recall@k of a [queries, items] similarity whose match for query i is item i "
+                + "(pass :t() for the other direction)."
         ) { call in
             try call.expectAtMost(2)
             let similarity = try call.tensor(at: 1)
@@ -109,11 +117,13 @@ enum TrainLibrary {
         return table(fields)
     }
 
-    /// `{train={{step=, epoch=, loss=, lr=}, ...}, val={{step=, epoch=, loss=, accuracy=, ...}, ...}, skipped={step, ...}}`.
+    /// `{train={{step=, epoch=, loss=, lr=}, ...}, val={{step=, epoch=, loss=, accuracy=, ...}, ...},
+    /// skipped={step, ...}}`.
     static func value(_ history: TrainingHistory) -> LuaValue {
         let validations = history.validations.map { v in
-            table(v.metrics.mapValues { LuaValue.number($0) }.merging(
-                ["step": .integer(Int64(v.step)), "epoch": .integer(Int64(v.epoch))]) { $1 })
+            table(
+                v.metrics.mapValues { LuaValue.number($0) }.merging(
+                    ["step": .integer(Int64(v.step)), "epoch": .integer(Int64(v.epoch))]) { $1 })
         }
         return table([
             "train": list(history.steps.map(value)),

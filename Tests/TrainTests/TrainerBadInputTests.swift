@@ -1,9 +1,9 @@
 import Foundation
 import Models
 import NN
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 import Train
 
 /// Misuse gives errors that say what is wrong (issue 6, item 7), and leaves the trainer usable.
@@ -26,8 +26,10 @@ import Train
                     return StepOutput(loss: logits, outputs: [:])
                 }
             }
-            #expect(message { try trainer.step() }
-                == "Trainer: the loss must be a float scalar, got a float32 tensor of shape [8, 3]; reduce it to one number (mean or sum)")
+            #expect(
+                message { try trainer.step() }
+                    == "Trainer: the loss must be a float scalar, got a float32 tensor of shape [8, 3]; reduce it to one number (mean or sum)"
+            )
             #expect(trainer.globalStep == 0 && trainer.batchesInEpoch == 0)
         }
     }
@@ -56,9 +58,10 @@ import Train
     @Test func aNaNLossStopsNamingTheStep() throws {
         try InterruptLock.shared.withLock {
             let (trainer, _, _) = try TrainerSetup().make(objective: Self.poisoned)
-            #expect(message { try trainer.fit(epochs: 2) }
-                == "Trainer: the loss is nan at step 4 (epoch 1/2, batch 4/10); lower the learning rate, clip the "
-                + "gradients (grad_clip=), or skip such batches with on_nan=\"skip\"")
+            #expect(
+                message { try trainer.fit(epochs: 2) }
+                    == "Trainer: the loss is nan at step 4 (epoch 1/2, batch 4/10); lower the learning rate, clip the "
+                    + "gradients (grad_clip=), or skip such batches with on_nan=\"skip\"")
             // The bad batch is consumed; the run goes on from the next one.
             #expect(trainer.globalStep == 3 && trainer.batchesInEpoch == 4)
             try trainer.fit(epochs: 2)
@@ -90,7 +93,9 @@ import Train
                 }
             }
             let before = parameterValues(model)
-            #expect(message { try trainer.step() }.hasPrefix("Trainer: the gradient norm is nan at step 1 (epoch 1, batch 1/10)"))
+            #expect(
+                message { try trainer.step() }.hasPrefix(
+                    "Trainer: the gradient norm is nan at step 1 (epoch 1, batch 1/10)"))
             #expect(parameterValues(model) == before)
             #expect(trainer.model.parameters().allSatisfy { $0.grad == nil })
         }
@@ -102,9 +107,10 @@ import Train
             batches[0].tensors["labels"] = try Tensor(shape: [6], scalars: [Int64]([0, 1, 2, 5, 1, 0]))
             let setup = try TrainerSetup()
             let (trainer, _, _) = try setup.make(train: ArrayBatchSource(batches))
-            #expect(message { try trainer.step() }
-                == "Trainer: the batch has label 5, but TinyClassifier's classification head has 3 classes "
-                + "(num_labels=3, class ids 0..2); build the model with num_labels = the dataset's class count")
+            #expect(
+                message { try trainer.step() }
+                    == "Trainer: the batch has label 5, but TinyClassifier's classification head has 3 classes "
+                    + "(num_labels=3, class ids 0..2); build the model with num_labels = the dataset's class count")
             // A custom loss gets the same check from the logits' width.
             let (custom, _, _) = try setup.make(train: ArrayBatchSource(batches)) { model in
                 { batch in
@@ -112,7 +118,9 @@ import Train
                     return StepOutput(loss: try logits.mean(), outputs: ["logits": logits])
                 }
             }
-            #expect(message { try custom.step() }.contains("has label 5, but TinyClassifier's classification head has 3 classes (its logits have 3 columns"))
+            #expect(
+                message { try custom.step() }.contains(
+                    "has label 5, but TinyClassifier's classification head has 3 classes (its logits have 3 columns"))
         }
     }
 
@@ -123,18 +131,25 @@ import Train
             let other = TinyClassifier(generator: RandomGenerator(seed: 2))
             let source = ArrayBatchSource(setup.trainBatches)
             #expect(message { _ = try Adam([]) } == "Adam: got an empty parameter list")
-            #expect(message {
-                _ = try Trainer(model: model, optimizer: try SGD(other.parameters()), train: source, output: .silent())
-            } == "Trainer: the optimizer updates none of TinyClassifier's parameters (was it made for another model? "
-                + "build it over model:parameters())")
+            #expect(
+                message {
+                    _ = try Trainer(
+                        model: model, optimizer: try SGD(other.parameters()), train: source, output: .silent())
+                }
+                    == "Trainer: the optimizer updates none of TinyClassifier's parameters (was it made for another model? "
+                    + "build it over model:parameters())")
             try model.freeze()
-            #expect(message {
-                _ = try Trainer(model: model, optimizer: try SGD(model.parameters()), train: source, output: .silent())
-            }.hasPrefix("Trainer: every parameter the optimizer updates is frozen"))
+            #expect(
+                message {
+                    _ = try Trainer(
+                        model: model, optimizer: try SGD(model.parameters()), train: source, output: .silent())
+                }.hasPrefix("Trainer: every parameter the optimizer updates is frozen"))
             let linear = Linear(4, 3)
-            #expect(message {
-                _ = try Trainer(model: linear, optimizer: try SGD(linear.parameters()), train: source, output: .silent())
-            } == "Trainer: Linear is not a Hugging Face model with its own loss; pass a loss function")
+            #expect(
+                message {
+                    _ = try Trainer(
+                        model: linear, optimizer: try SGD(linear.parameters()), train: source, output: .silent())
+                } == "Trainer: Linear is not a Hugging Face model with its own loss; pass a loss function")
         }
     }
 
@@ -147,12 +162,14 @@ import Train
             try saved.save(to: folder)
             let (other, model, _) = try setup.make(classes: 4)
             let before = parameterValues(model)
-            #expect(message { try other.resume(from: folder) }
-                == "resume: \(folder) was saved from a TinyClassifier, which does not fit this trainer's TinyClassifier: "
-                + "shapes differ: head.bias is [3] there, [4] here, head.weight is [3, 16] there, [4, 16] here")
+            #expect(
+                message { try other.resume(from: folder) }
+                    == "resume: \(folder) was saved from a TinyClassifier, which does not fit this trainer's TinyClassifier: "
+                    + "shapes differ: head.bias is [3] there, [4] here, head.weight is [3, 16] there, [4, 16] here")
             #expect(parameterValues(model) == before && other.globalStep == 0)
-            #expect(message { try other.resume(from: folder + "/nothing") }
-                == "resume: \(folder)/nothing is not a checkpoint folder (it does not exist)")
+            #expect(
+                message { try other.resume(from: folder + "/nothing") }
+                    == "resume: \(folder)/nothing is not a checkpoint folder (it does not exist)")
         }
     }
 
@@ -160,21 +177,26 @@ import Train
         try InterruptLock.shared.withLock {
             var setup = try TrainerSetup()
             setup.configure = { $0.metrics = ["accuracy", "bleu"] }
-            #expect(message { _ = try setup.make() }
-                == "Trainer: unknown metric 'bleu' (expected accuracy, f1, confusion, top<k> such as top5, or recall)")
+            #expect(
+                message { _ = try setup.make() }
+                    == "Trainer: unknown metric 'bleu' (expected accuracy, f1, confusion, top<k> such as top5, or recall)"
+            )
             setup.configure = { $0.accumulationSteps = 0 }
             #expect(message { _ = try setup.make() } == "Trainer: accumulate must be >= 1, got 0")
             setup.configure = { $0.keepBest = true }
             #expect(message { _ = try setup.make() } == "Trainer: keep_best and save_every need a run folder: set dir=")
             setup.configure = { $0.metrics = ["recall"] }
             let (trainer, _, _) = try setup.make()
-            #expect(message { try trainer.validate() }
-                == "validate: metric 'recall' needs two of image_embeds, text_embeds and audio_embeds from the model; "
-                + "the outputs were: logits, loss (return them with the loss to get metrics)")
+            #expect(
+                message { try trainer.validate() }
+                    == "validate: metric 'recall' needs two of image_embeds, text_embeds and audio_embeds from the model; "
+                    + "the outputs were: logits, loss (return them with the loss to get metrics)")
             setup.validation = false
             setup.configure = { _ in }
             let (noValidation, _, _) = try setup.make()
-            #expect(message { try noValidation.validate() } == "validate: the trainer has no validation data (give it val=)")
+            #expect(
+                message { try noValidation.validate() } == "validate: the trainer has no validation data (give it val=)"
+            )
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 import Train
 
 /// Training runs end to end: learning, the log, history, metrics file, callbacks, determinism.
@@ -12,7 +12,9 @@ import Train
             setup.directory = try Fixtures.temporaryDirectory("trainer-fit")
             setup.logEvery = 5
             let (trainer, _, log) = try setup.make()
-            var steps = 0, epochs: [Int] = [], validations = 0
+            var steps = 0
+            var epochs: [Int] = []
+            var validations = 0
             trainer.callbacks.onStep = { _ in steps += 1 }
             trainer.callbacks.onEpoch = { epochs.append($0.epoch) }
             trainer.callbacks.onValidate = { _ in validations += 1 }
@@ -24,15 +26,22 @@ import Train
             #expect(trainer.globalStep == 30 && trainer.epochsCompleted == 3)
             #expect(steps == 30 && epochs == [1, 2, 3] && validations == 3)
             #expect(trainer.history.steps.count == 30 && trainer.history.validations.count == 3)
-            #expect(trainer.history.validations.last!.metrics["loss"]! < trainer.history.validations.first!.metrics["loss"]!)
+            #expect(
+                trainer.history.validations.last!.metrics["loss"]! < trainer.history.validations.first!.metrics["loss"]!
+            )
 
             // Lines carry no timings and no terminal control characters.
             #expect(log.lines.allSatisfy { !$0.contains("\r") && !$0.contains("\u{1B}") && !$0.contains("it/s") })
-            #expect(log.lines.contains("epoch 1/3 step 5: loss \(NumberText.fixed(trainer.history.steps[4].loss, 4)), "
-                + "lr \(NumberText.scientific(trainer.history.steps[4].learningRate)), "
-                + "grad norm \(NumberText.fixed(trainer.history.steps[4].gradientNorm!, 3))"))
+            #expect(
+                log.lines.contains(
+                    "epoch 1/3 step 5: loss \(NumberText.fixed(trainer.history.steps[4].loss, 4)), "
+                        + "lr \(NumberText.scientific(trainer.history.steps[4].learningRate)), "
+                        + "grad norm \(NumberText.fixed(trainer.history.steps[4].gradientNorm!, 3))"))
             #expect(log.lines.contains { $0.hasPrefix("epoch 3/3: train loss ") && $0.hasSuffix("(10 steps)") })
-            #expect(log.lines.contains { $0.hasPrefix("  validation: loss ") && $0.contains(", accuracy ") && $0.contains(", f1 ") })
+            #expect(
+                log.lines.contains {
+                    $0.hasPrefix("  validation: loss ") && $0.contains(", accuracy ") && $0.contains(", f1 ")
+                })
 
             // metrics.jsonl: one record per step and per validation, in order.
             let text = try String(contentsOfFile: setup.directory! + "/metrics.jsonl", encoding: .utf8)
@@ -42,7 +51,8 @@ import Train
             #expect(records.filter { $0["type"] as? String == "train" }.count == 30)
             #expect(records.filter { $0["type"] as? String == "validation" }.count == 3)
             #expect(records[9]["step"] as? Int == 10 && records[10]["type"] as? String == "validation")
-            #expect(records[10]["accuracy"] is Double && records[0]["time"] is Double && records[0]["grad_norm"] is Double)
+            #expect(
+                records[10]["accuracy"] is Double && records[0]["time"] is Double && records[0]["grad_norm"] is Double)
         }
     }
 

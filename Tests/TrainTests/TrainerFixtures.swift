@@ -45,13 +45,16 @@ enum Blobs {
     static func batches(_ batches: Int, size: Int, seed: UInt64, classes: Int = 3) throws -> [TensorBatch] {
         let rng = RandomGenerator(seed: seed)
         return try (0..<batches).map { _ in
-            var x: [Float] = [], y: [Int64] = []
+            var x: [Float] = []
+            var y: [Int64] = []
             for i in 0..<size {
                 let c = i % classes
                 for d in 0..<4 { x.append(Float((d == c ? 2.0 : 0.0) + 0.7 * rng.normal())) }
                 y.append(Int64(c))
             }
-            return TensorBatch(["inputs": try Tensor(shape: [size, 4], scalars: x), "labels": try Tensor(shape: [size], scalars: y)])
+            return TensorBatch([
+                "inputs": try Tensor(shape: [size, 4], scalars: x), "labels": try Tensor(shape: [size], scalars: y),
+            ])
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 import Train
 
 /// Ctrl-C during training: fit stops between steps, a step stopped inside the model is rolled
@@ -17,8 +17,9 @@ import Train
             trainer.callbacks.onStep = { if $0.step == 6 { Interrupt.request() } }
             #expect(throws: TensorError.interrupted) { try trainer.fit(epochs: 3) }
             #expect(trainer.globalStep == 6)
-            #expect(log.lines.last == "interrupted in epoch 2/3 after batch 6/10 (step 6); "
-                + "the trainer is consistent: fit again to continue, or save it")
+            #expect(
+                log.lines.last == "interrupted in epoch 2/3 after batch 6/10 (step 6); "
+                    + "the trainer is consistent: fit again to continue, or save it")
             Interrupt.clear()
             trainer.callbacks.onStep = nil
             try trainer.fit(epochs: 3)

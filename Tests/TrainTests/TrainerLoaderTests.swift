@@ -1,7 +1,7 @@
 import Datasets
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 import Train
 
 /// The trainer over the Datasets loader: batches decoded by workers, a shuffled order per epoch,
@@ -31,12 +31,14 @@ import Train
         let generator = RandomGenerator(seed: 7)
         let model = TinyClassifier(generator: generator)
         let optimizer = try Adam.adamW(model.parameters(), .adamW(learningRate: 0.05))
-        let train = try DataLoader(try Points(count: 60, seed: 1), options: LoaderOptions(batchSize: 8, shuffle: true, seed: 3))
+        let train = try DataLoader(
+            try Points(count: 60, seed: 1), options: LoaderOptions(batchSize: 8, shuffle: true, seed: 3))
         let validation = try DataLoader(try Points(count: 30, seed: 2), options: LoaderOptions(batchSize: 10))
         var options = TrainerOptions()
         options.randomGenerators = [generator]
-        let trainer = try Trainer(model: model, optimizer: optimizer, train: LoaderSource(train),
-                                  validation: LoaderSource(validation), options: options, output: .silent())
+        let trainer = try Trainer(
+            model: model, optimizer: optimizer, train: LoaderSource(train),
+            validation: LoaderSource(validation), options: options, output: .silent())
         if let step { trainer.callbacks.onStep = { if $0.step == step { trainer.requestStop() } } }
         return (trainer, model)
     }

@@ -12,8 +12,9 @@ import Train
         for _ in 0..<37 { bar.record(loss: 0.5, seconds: 0.25) }
         bar.batch = 37
         // 37/120 of 30 cells is 9.25 cells: nine full blocks and a quarter block.
-        #expect(bar.render(width: 100)
-            == "epoch 2/5 █████████▎                     37/120  loss 0.5000  4.00 it/s  ETA 1:51")
+        #expect(
+            bar.render(width: 100)
+                == "epoch 2/5 █████████▎                     37/120  loss 0.5000  4.00 it/s  ETA 1:51")
         // Narrow terminals drop the bar first.
         #expect(bar.render(width: 50) == "epoch 2/5 37/120  loss 0.5000  4.00 it/s  ETA 1:5")
         var slow = ProgressBar()

@@ -1,8 +1,8 @@
 import Foundation
 import Models
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 import Train
 
 /// Checkpoints: a resumed run ends exactly where an uninterrupted one does; saves are atomic.
@@ -58,7 +58,9 @@ import Train
             #expect(folder == setup.directory! + "/checkpoint")
             let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
             #expect(files == ["config.json", "model.safetensors", "optimizer.safetensors", "trainer_state.json"])
-            let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))) as! [String: Any]
+            let config =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/config.json")))
+                as! [String: Any]
             #expect(config["model_type"] as? String == "tiny-classifier" && config["num_labels"] as? Int == 3)
             #expect(config["architectures"] as? [String] == ["TinyClassifier"])
             let weights = try SafeTensors.load(path: folder + "/model.safetensors")
@@ -97,7 +99,8 @@ import Train
             try trainer.step()
             // A process that died mid-save left its temporary folder (pid 2^22 + 1 exceeds
             // Linux's largest pid, so no such process runs).
-            try FileManager.default.createDirectory(atPath: folder + ".tmp-4194305-1", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: folder + ".tmp-4194305-1", withIntermediateDirectories: true)
             try trainer.save(to: folder)
             #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["checkpoint"])
             // A crash between the two renames of a replacement without RENAME_EXCHANGE.

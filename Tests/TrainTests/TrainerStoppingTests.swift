@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 import Train
 
 /// Early stopping on a monitored metric, and keeping the best checkpoint. Tests that train hold
@@ -21,9 +21,12 @@ import Train
             #expect(trainer.epochsCompleted == 3)
             let best = try #require(trainer.best)
             #expect(best.metric == "loss" && best.epoch == 1 && best.step == 10)
-            #expect(log.lines.last == "early stopping: loss has not improved for 2 validations "
-                + "(best \(NumberText.fixed(best.value, 4)) after epoch 1)")
-            #expect(log.lines.contains("  best loss so far (\(NumberText.fixed(best.value, 4))): saved \(setup.directory!)/best"))
+            #expect(
+                log.lines.last == "early stopping: loss has not improved for 2 validations "
+                    + "(best \(NumberText.fixed(best.value, 4)) after epoch 1)")
+            #expect(
+                log.lines.contains(
+                    "  best loss so far (\(NumberText.fixed(best.value, 4))): saved \(setup.directory!)/best"))
             // The best checkpoint is the state after epoch 1.
             let (fresh, _, _) = try setup.make()
             try fresh.resume(from: setup.directory! + "/best")
@@ -46,7 +49,10 @@ import Train
 
             setup.configure = { $0.monitor = "recall@1" }
             let (wrong, _, _) = try setup.make()
-            #expect(throws: TrainingError.setup("Trainer: monitor='recall@1' is not among the validation metrics (accuracy, f1, loss)")) {
+            #expect(
+                throws: TrainingError.setup(
+                    "Trainer: monitor='recall@1' is not among the validation metrics (accuracy, f1, loss)")
+            ) {
                 try wrong.fit(epochs: 1)
             }
         }

@@ -2,7 +2,7 @@ import FoundationEssentials
 import TensorCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes a checkpoint folder so that a crash never leaves a half-written checkpoint in place
@@ -114,7 +114,8 @@ public enum CheckpointFolder {
         close(fd)
     }
 
-    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    private typealias RenameAt2 =
+        @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
 
     /// `RENAME_EXCHANGE` from `<linux/fs.h>`.
     private static let renameExchangeFlag: UInt32 = 2

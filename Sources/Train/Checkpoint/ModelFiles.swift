@@ -19,8 +19,9 @@ enum ModelFiles {
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             try AtomicFile.write(Array(try encoder.encode(config)), to: folder + "/config.json")
         }
-        try SafeTensors.save(model.stateDict().mapValues { $0.detached() }, metadata: ["format": "pt"],
-                             to: folder + "/" + weights)
+        try SafeTensors.save(
+            model.stateDict().mapValues { $0.detached() }, metadata: ["format": "pt"],
+            to: folder + "/" + weights)
     }
 
     /// Checks that the weights in `folder` have exactly the model's names and shapes.

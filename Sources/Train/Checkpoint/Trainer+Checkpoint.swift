@@ -24,16 +24,18 @@ extension Trainer {
         try CheckpointFolder.write(to: target) { folder in
             try ModelFiles.write(model, to: folder)
             let optimizerState = optimizer.state()
-            try SafeTensors.save(optimizerState.tensors, metadata: ["optimizer": try optimizerState.headerJSON()],
-                                 to: folder + "/optimizer.safetensors")
+            try SafeTensors.save(
+                optimizerState.tensors, metadata: ["optimizer": try optimizerState.headerJSON()],
+                to: folder + "/optimizer.safetensors")
             if accumulatedBatches > 0 {
                 var gradients: [String: Tensor] = [:]
                 for (i, p) in optimizer.parameters.enumerated() { gradients[String(i)] = p.grad }
                 try SafeTensors.save(gradients, to: folder + "/gradients.safetensors")
             }
             // Last, so that the data's position is read after everything else was written.
-            try AtomicFile.write(try currentState(header: optimizerState.header).encoded(),
-                                 to: folder + "/" + TrainerState.fileName)
+            try AtomicFile.write(
+                try currentState(header: optimizerState.header).encoded(),
+                to: folder + "/" + TrainerState.fileName)
         }
         return target
     }
@@ -68,16 +70,19 @@ extension Trainer {
         try checkFits(state, folder: folder)
         let random = state.random.map { $0.compactMap { UInt64($0) } }
         guard let resumedPhase = Phase(rawValue: state.phase),
-              random.allSatisfy({ (try? RandomGenerator(seed: 0).restore($0)) != nil })
+            random.allSatisfy({ (try? RandomGenerator(seed: 0).restore($0)) != nil })
         else {
-            throw TrainingError.checkpoint("resume: \(folder)/\(TrainerState.fileName) is damaged (phase or random state)")
+            throw TrainingError.checkpoint(
+                "resume: \(folder)/\(TrainerState.fileName) is damaged (phase or random state)")
         }
         guard random.count == options.randomGenerators.count else {
-            throw TrainingError.checkpoint("resume: \(folder) holds \(random.count) random generators' states, "
-                + "this trainer draws from \(options.randomGenerators.count)")
+            throw TrainingError.checkpoint(
+                "resume: \(folder) holds \(random.count) random generators' states, "
+                    + "this trainer draws from \(options.randomGenerators.count)")
         }
         let optimizerTensors = try SafeTensorsFile(path: folder + "/optimizer.safetensors").tensors()
-        let gradients = state.accumulatedBatches > 0
+        let gradients =
+            state.accumulatedBatches > 0
             ? try SafeTensors.load(path: folder + "/gradients.safetensors") : [:]
 
         // The position and the optimizer refuse what does not fit before changing anything;
@@ -123,8 +128,9 @@ extension Trainer {
         }
         let shapes = optimizer.parameters.map(\.shape)
         guard state.optimizer.shapes == shapes else {
-            throw fail("the optimizer was saved over \(state.optimizer.shapes.count) parameters that differ from this "
-                + "optimizer's \(shapes.count) (another model, or parameters in another order?)")
+            throw fail(
+                "the optimizer was saved over \(state.optimizer.shapes.count) parameters that differ from this "
+                    + "optimizer's \(shapes.count) (another model, or parameters in another order?)")
         }
         switch (state.schedule, schedule) {
         case (nil, nil): break
@@ -134,8 +140,9 @@ extension Trainer {
         case (nil, .some): throw fail("the run had no learning-rate schedule, but this trainer has one")
         }
         if state.accumulatedBatches > 0 && state.accumulationSteps != options.accumulationSteps {
-            throw fail("it was saved mid-accumulation with accumulate=\(state.accumulationSteps); "
-                + "resume it with the same accumulate (this trainer has \(options.accumulationSteps))")
+            throw fail(
+                "it was saved mid-accumulation with accumulate=\(state.accumulationSteps); "
+                    + "resume it with the same accumulate (this trainer has \(options.accumulationSteps))")
         }
     }
 }

@@ -36,18 +36,21 @@ struct TrainerState: Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         // A loss may be NaN (a skipped step); JSON has no NaN, so it goes as a string.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return Array(try encoder.encode(self))
     }
 
     static func read(folder: String) throws -> TrainerState {
         let path = folder + "/" + fileName
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrainingError.checkpoint("resume: \(folder) has no \(fileName); it is not a trainer checkpoint "
-                + "(a model folder is loaded with the model's own loader)")
+            throw TrainingError.checkpoint(
+                "resume: \(folder) has no \(fileName); it is not a trainer checkpoint "
+                    + "(a model folder is loaded with the model's own loader)")
         }
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let state: TrainerState
         do {
             state = try decoder.decode(TrainerState.self, from: data)
@@ -55,8 +58,9 @@ struct TrainerState: Codable {
             throw TrainingError.checkpoint("resume: \(path) is not a valid trainer state: \(error)")
         }
         guard state.format == format, state.version == 1 else {
-            throw TrainingError.checkpoint("resume: \(path) has format \(state.format) version \(state.version); "
-                + "this Ember reads \(format) version 1")
+            throw TrainingError.checkpoint(
+                "resume: \(path) has format \(state.format) version \(state.version); "
+                    + "this Ember reads \(format) version 1")
         }
         return state
     }

@@ -3,7 +3,7 @@ import Models
 import TensorCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The run's metrics history as JSON Lines (`<run dir>/metrics.jsonl`): one object per
@@ -44,7 +44,9 @@ public struct MetricsFile: Sendable {
         var kept: [Substring] = []
         var validationCount = 0
         for line in text.split(separator: "\n") {
-            guard let record = try? JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8)) else { continue }
+            guard let record = try? JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8)) else {
+                continue
+            }
             if case .string("validation")? = record["type"] {
                 validationCount += 1
                 if validationCount <= validations { kept.append(line) }

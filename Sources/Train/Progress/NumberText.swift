@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Number formatting for log lines and the progress bar, without Foundation's `String(format:)`.
@@ -14,7 +14,8 @@ public enum NumberText {
         guard scaled < 1e17 else { return String(value) }
         let digits = String(UInt64(scaled))
         let padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count)) + digits
-        let whole = padded.dropLast(decimals), fraction = padded.suffix(decimals)
+        let whole = padded.dropLast(decimals)
+        let fraction = padded.suffix(decimals)
         let sign = value < 0 && scaled > 0 ? "-" : ""
         return sign + whole + (decimals > 0 ? "." + fraction : "")
     }

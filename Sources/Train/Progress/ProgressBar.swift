@@ -58,7 +58,9 @@ public struct ProgressBar: Sendable {
         if let total = batchesPerEpoch { counter += "/\(total)" }
         var tail = ""
         if let loss { tail += "  loss \(NumberText.fixed(loss, 4))" }
-        if let rate { tail += "  " + (rate >= 1 ? "\(NumberText.fixed(rate, 2)) it/s" : "\(NumberText.fixed(1 / rate, 2)) s/it") }
+        if let rate {
+            tail += "  " + (rate >= 1 ? "\(NumberText.fixed(rate, 2)) it/s" : "\(NumberText.fixed(1 / rate, 2)) s/it")
+        }
         if let remaining = remainingSeconds { tail += "  ETA \(NumberText.clock(remaining))" }
         let fixedWidth = head.count + 1 + counter.count + tail.count
         let barWidth = min(30, width - 1 - fixedWidth - 1)

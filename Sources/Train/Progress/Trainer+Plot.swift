@@ -20,7 +20,8 @@ extension Trainer {
                 throw TrainingError.setup("plot: no confusion matrix yet; it comes with a validation of a classifier")
             }
             let title = "Confusion matrix (epoch \(lastValidation!.epoch))"
-            return try ConfusionMatrixChart(matrix, classNames: options.classNames, title: title).write(to: target, scale: 2)
+            return try ConfusionMatrixChart(matrix, classNames: options.classNames, title: title).write(
+                to: target, scale: 2)
         }
         var chart = try lineChart(what)
         chart.xLabel = "step"
@@ -37,37 +38,48 @@ extension Trainer {
             let losses = history.steps.map(\.loss)
             if steps.count > 40 {
                 // Batch losses are noisy: drawn faintly, with their moving average on top.
-                series.append(try LineChart.Series(name: "train (each step)", x: steps, y: losses,
-                                                   color: Color(hex: 0xB9CCE0), markers: false))
-                series.append(try LineChart.Series(name: "train (smoothed)", x: steps, y: Self.smoothed(losses),
-                                                   color: Color.series[0], markers: false))
+                series.append(
+                    try LineChart.Series(
+                        name: "train (each step)", x: steps, y: losses,
+                        color: Color(hex: 0xB9CCE0), markers: false))
+                series.append(
+                    try LineChart.Series(
+                        name: "train (smoothed)", x: steps, y: Self.smoothed(losses),
+                        color: Color.series[0], markers: false))
             } else if !steps.isEmpty {
                 series.append(try LineChart.Series(name: "train", x: steps, y: losses, color: Color.series[0]))
             }
             if !validations.isEmpty {
-                series.append(try LineChart.Series(name: "validation", x: validations.map { Double($0.step) },
-                                                   y: validations.map { $0.metrics["loss"] ?? .nan },
-                                                   color: Color.series[1], markers: true))
+                series.append(
+                    try LineChart.Series(
+                        name: "validation", x: validations.map { Double($0.step) },
+                        y: validations.map { $0.metrics["loss"] ?? .nan },
+                        color: Color.series[1], markers: true))
             }
             var chart = LineChart(title: "Loss", series: series)
             chart.yLabel = "loss"
             return chart
         case "lr":
             guard !steps.isEmpty else { throw nothingYet(what) }
-            var chart = LineChart(title: "Learning rate", series: [
-                try LineChart.Series(name: "", x: steps, y: history.steps.map(\.learningRate)),
-            ])
+            var chart = LineChart(
+                title: "Learning rate",
+                series: [
+                    try LineChart.Series(name: "", x: steps, y: history.steps.map(\.learningRate))
+                ])
             chart.yLabel = "learning rate"
             return chart
         default:
             let points = validations.compactMap { v in v.metrics[what].map { (Double(v.step), $0) } }
             guard !points.isEmpty else {
                 let known = ["loss", "lr", "confusion"] + Set(validations.flatMap(\.metrics.keys)).sorted()
-                throw TrainingError.setup("plot: nothing to draw for '\(what)' (charts: \(known.joined(separator: ", ")))")
+                throw TrainingError.setup(
+                    "plot: nothing to draw for '\(what)' (charts: \(known.joined(separator: ", ")))")
             }
-            var chart = LineChart(title: "Validation \(what)", series: [
-                try LineChart.Series(name: "", x: points.map(\.0), y: points.map(\.1), markers: true),
-            ])
+            var chart = LineChart(
+                title: "Validation \(what)",
+                series: [
+                    try LineChart.Series(name: "", x: points.map(\.0), y: points.map(\.1), markers: true)
+                ])
             chart.yLabel = what
             return chart
         }
@@ -78,7 +90,8 @@ extension Trainer {
     /// are left out of the windows.
     static func smoothed(_ values: [Double]) -> [Double] {
         let half = max(1, values.count / 40)
-        var sums = [0.0], counts = [0]
+        var sums = [0.0]
+        var counts = [0]
         for value in values {
             sums.append(sums.last! + (value.isFinite ? value : 0))
             counts.append(counts.last! + (value.isFinite ? 1 : 0))

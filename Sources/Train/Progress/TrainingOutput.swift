@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a trainer shows what it does: clean log lines, and optionally a live progress bar.
@@ -21,10 +21,11 @@ public struct TrainingOutput {
 
     /// Lines to standard output; the bar on standard error when that is a terminal.
     public static func standard() -> TrainingOutput {
-        TrainingOutput(line: { text in
-            var text = text + "\n"
-            text.withUTF8 { bytes in _ = write(1, bytes.baseAddress, bytes.count) }
-        }, progress: TerminalProgress(fileDescriptor: 2))
+        TrainingOutput(
+            line: { text in
+                var text = text + "\n"
+                text.withUTF8 { bytes in _ = write(1, bytes.baseAddress, bytes.count) }
+            }, progress: TerminalProgress(fileDescriptor: 2))
     }
 
     /// Shows nothing.

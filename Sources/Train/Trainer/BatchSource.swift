@@ -107,7 +107,7 @@ public final class ArrayBatchSource<Batch>: BatchSource {
 
     public func restorePosition(_ saved: String) throws {
         guard let position = try? JSONDecoder().decode(Position.self, from: Data(saved.utf8)),
-              position.pass >= 0, (0...batches.count).contains(position.index), position.seed == String(seed)
+            position.pass >= 0, (0...batches.count).contains(position.index), position.seed == String(seed)
         else {
             throw TrainingError.checkpoint(
                 "the saved position \(saved) does not fit this source (\(batches.count) batches, seed \(seed))")

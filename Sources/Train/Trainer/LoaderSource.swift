@@ -7,8 +7,10 @@ extension Batch: TrainingBatch {
     /// Hugging Face name.
     public var tensors: [String: Tensor] {
         var tensors = extras
-        for (name, tensor) in [("pixel_values", pixelValues), ("input_values", inputValues),
-                               ("attention_mask", attentionMask), ("labels", labels)] {
+        for (name, tensor) in [
+            ("pixel_values", pixelValues), ("input_values", inputValues),
+            ("attention_mask", attentionMask), ("labels", labels),
+        ] {
             if let tensor { tensors[name] = tensor }
         }
         return tensors
@@ -66,7 +68,7 @@ public final class LoaderSource: BatchSource {
 
     public func restorePosition(_ saved: String) throws {
         guard let position = try? JSONDecoder().decode(Position.self, from: Data(saved.utf8)),
-              let seed = UInt64(position.seed)
+            let seed = UInt64(position.seed)
         else {
             throw TrainingError.checkpoint("the saved position \(saved) is not a data loader's")
         }

@@ -32,7 +32,8 @@ public enum Objectives {
             let outputs = try model.forward(ModelInput(batch.tensors, returnLoss: true))
             guard let loss = outputs["loss"] else {
                 throw TrainingError.loss(
-                    "Trainer: \(model.architecture) returned no 'loss' (outputs: \(outputs.keys.sorted().joined(separator: ", "))); "
+                    "Trainer: \(model.architecture) returned no 'loss' "
+                        + "(outputs: \(outputs.keys.sorted().joined(separator: ", "))); "
                         + "give the batches labels, or pass a loss function")
             }
             return StepOutput(loss: loss, outputs: outputs)
@@ -57,6 +58,8 @@ public enum Objectives {
         guard largest >= Int64(classCount) else { return }
         throw TrainingError.labels(
             "Trainer: the batch has label \(largest), but \(model)'s classification head has \(classCount) classes "
-                + "(\(source), class ids 0..\(classCount - 1)); build the model with num_labels = the dataset's class count")
+                + "(\(source), class ids 0..\(classCount - 1)); "
+                + "build the model with num_labels = the dataset's class count"
+        )
     }
 }

@@ -67,10 +67,12 @@ extension Trainer {
         }
         do {
             return try body()
-        } catch where Interrupt.isPending {
+        } catch  where Interrupt.isPending {
             let total = trainSource.batchesPerPass.map { "/\($0)" } ?? ""
-            log("interrupted in \(epochLabel(currentEpoch)) after batch \(batchesInEpoch)\(total) (step \(globalStep)); "
-                + "the trainer is consistent: fit again to continue, or save it")
+            log(
+                "interrupted in \(epochLabel(currentEpoch)) after batch \(batchesInEpoch)\(total) "
+                    + "(step \(globalStep)); "
+                    + "the trainer is consistent: fit again to continue, or save it")
             throw error
         }
     }
@@ -106,7 +108,9 @@ extension Trainer {
         let name = options.monitor
         guard let value = validation.metrics[name] else {
             throw TrainingError.setup(
-                "Trainer: monitor='\(name)' is not among the validation metrics (\(validation.metrics.keys.sorted().joined(separator: ", ")))")
+                "Trainer: monitor='\(name)' is not among the validation metrics "
+                    + "(\(validation.metrics.keys.sorted().joined(separator: ", ")))"
+            )
         }
         let improved: Bool
         if let best {
@@ -126,8 +130,9 @@ extension Trainer {
         }
         validationsWithoutImprovement += 1
         if let patience = options.patience, validationsWithoutImprovement >= patience, let best {
-            log("early stopping: \(name) has not improved for \(validationsWithoutImprovement) validations "
-                + "(best \(NumberText.fixed(best.value, 4)) after epoch \(best.epoch))")
+            log(
+                "early stopping: \(name) has not improved for \(validationsWithoutImprovement) validations "
+                    + "(best \(NumberText.fixed(best.value, 4)) after epoch \(best.epoch))")
             stopRequested = true
         }
     }

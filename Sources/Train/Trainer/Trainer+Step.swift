@@ -83,8 +83,9 @@ extension Trainer {
                     + "reduce it to one number (mean or sum)")
         }
         if let logits = result.outputs["logits"], logits.rank == 2, let labels = batch.labels {
-            try Objectives.checkLabels(labels, classCount: logits.shape[1], model: model.typeName,
-                                       source: "its logits have \(logits.shape[1]) columns")
+            try Objectives.checkLabels(
+                labels, classCount: logits.shape[1], model: model.typeName,
+                source: "its logits have \(logits.shape[1]) columns")
         }
         guard loss.requiresGrad else {
             throw TrainingError.loss(
@@ -119,10 +120,12 @@ extension Trainer {
         accumulatedBatches = 0
         accumulatedLoss = 0
         history.steps.append(record)
-        try metricsFile?.append("train", [
-            "step": Double(record.step), "epoch": Double(record.epoch), "loss": record.loss,
-            "lr": record.learningRate, "grad_norm": record.gradientNorm,
-        ])
+        try metricsFile?.append(
+            "train",
+            [
+                "step": Double(record.step), "epoch": Double(record.epoch), "loss": record.loss,
+                "lr": record.learningRate, "grad_norm": record.gradientNorm,
+            ])
         if options.logEvery > 0 && globalStep % options.logEvery == 0 {
             var line = "\(epochLabel(record.epoch)) step \(globalStep): loss \(NumberText.fixed(record.loss, 4))"
             line += ", lr \(NumberText.scientific(learningRate))"
@@ -135,7 +138,8 @@ extension Trainer {
     /// Handles a non-finite loss or gradient norm by the `on_nan` policy: an error naming the
     /// step, or a skipped batch that is counted and logged.
     private func nonFinite(_ what: String) throws {
-        let place = "step \(globalStep + 1) (\(epochLabel(currentEpoch)), batch \(batchesInEpoch)"
+        let place =
+            "step \(globalStep + 1) (\(epochLabel(currentEpoch)), batch \(batchesInEpoch)"
             + (trainSource.batchesPerPass.map { "/\($0)" } ?? "") + ")"
         switch options.onNonFinite {
         case .error:

@@ -36,14 +36,17 @@ extension Trainer {
             while let batch = try source.nextBatch() {
                 let result = try objective(batch)
                 guard result.loss.count == 1 else {
-                    throw TrainingError.loss("validate: the loss must be a scalar, got a tensor of shape \(result.loss.shape)")
+                    throw TrainingError.loss(
+                        "validate: the loss must be a scalar, got a tensor of shape \(result.loss.shape)")
                 }
                 if let logits = result.outputs["logits"], logits.rank == 2, let labels = batch.labels {
-                    try Objectives.checkLabels(labels, classCount: logits.shape[1], model: model.typeName,
-                                               source: "its logits have \(logits.shape[1]) columns")
+                    try Objectives.checkLabels(
+                        labels, classCount: logits.shape[1], model: model.typeName,
+                        source: "its logits have \(logits.shape[1]) columns")
                 }
-                try metrics.add(loss: try result.loss.item(), count: batch.sampleCount, outputs: result.outputs,
-                                labels: batch.labels)
+                try metrics.add(
+                    loss: try result.loss.item(), count: batch.sampleCount, outputs: result.outputs,
+                    labels: batch.labels)
                 batches += 1
             }
         }
@@ -55,9 +58,12 @@ extension Trainer {
     /// Adds a validation to the history and the metrics log, prints it and calls back.
     func record(_ result: ValidationResult) throws {
         lastValidation = result
-        history.validations.append(TrainingHistory.Validation(step: result.step, epoch: result.epoch, metrics: result.metrics))
-        try metricsFile?.append("validation", result.metrics.mapValues { $0 }.merging(
-            ["step": Double(result.step), "epoch": Double(result.epoch)]) { $1 })
+        history.validations.append(
+            TrainingHistory.Validation(step: result.step, epoch: result.epoch, metrics: result.metrics))
+        try metricsFile?.append(
+            "validation",
+            result.metrics.mapValues { $0 }.merging(
+                ["step": Double(result.step), "epoch": Double(result.epoch)]) { $1 })
         log("  validation: " + Self.summary(result.metrics))
         try callbacks.onValidate?(result)
     }

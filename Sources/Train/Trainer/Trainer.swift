@@ -115,7 +115,8 @@ public final class Trainer<Batch: TrainingBatch> {
         try options.validate()
         try Self.checkParameters(model: model, optimizer: optimizer)
         if let schedule, schedule.optimizer !== optimizer {
-            throw TrainingError.setup("Trainer: the scheduler sets the learning rate of another optimizer than the trainer's")
+            throw TrainingError.setup(
+                "Trainer: the scheduler sets the learning rate of another optimizer than the trainer's")
         }
         if let objective {
             self.objective = objective

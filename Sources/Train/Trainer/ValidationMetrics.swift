@@ -60,7 +60,8 @@ struct ValidationMetrics {
         samples += count
         outputNames.formUnion(outputs.keys)
         if let logits = outputs["logits"], logits.rank == 2, let labels, labels.dtype == .int64,
-           labels.shape == [logits.shape[0]] {
+            labels.shape == [logits.shape[0]]
+        {
             classCount = max(classCount, logits.shape[1])
             let kept = zip(try Metrics.classIds(logits), labels.toArray(of: Int64.self)).filter { $0.1 >= 0 }
             predictions += kept.map(\.0)
@@ -72,7 +73,9 @@ struct ValidationMetrics {
         }
         if outputs.keys.contains(where: { $0.hasPrefix("logits_per_") }) { contrastive = true }
         for name in Self.embeddingNames {
-            if let e = outputs[name + "_embeds"], e.rank == 2 { embeddings[name, default: []].append(e.detached().copied()) }
+            if let e = outputs[name + "_embeds"], e.rank == 2 {
+                embeddings[name, default: []].append(e.detached().copied())
+            }
         }
     }
 
@@ -83,11 +86,14 @@ struct ValidationMetrics {
         var metrics: [String: Double] = ["loss": samples > 0 ? lossSum / Double(samples) : .nan]
         var confusion: ConfusionMatrix?
         let classifies = !labels.isEmpty
-        let names = requested ?? ((classifies ? ["accuracy", "f1", "confusion"] : []) + (contrastive ? ["recall"] : []))
+        let names =
+            requested ?? ((classifies ? ["accuracy", "f1", "confusion"] : []) + (contrastive ? ["recall"] : []))
         for name in names {
             switch name {
             case "accuracy", "f1", "confusion":
-                guard classifies else { throw missing(name, "the model's logits [B, C] and the batch's int64 labels [B]") }
+                guard classifies else {
+                    throw missing(name, "the model's logits [B, C] and the batch's int64 labels [B]")
+                }
                 if name == "accuracy" { metrics[name] = try Metrics.accuracy(predictions: predictions, labels: labels) }
                 if name == "f1" { metrics[name] = try Metrics.macroF1(predictions: predictions, labels: labels) }
                 if name == "confusion" {
@@ -97,8 +103,11 @@ struct ValidationMetrics {
                 try addRecall(to: &metrics)
             default:
                 let k = Self.topK(name)!
-                guard !scores.isEmpty else { throw missing(name, "the model's logits [B, C] and the batch's int64 labels [B]") }
-                metrics[name] = try Metrics.topKAccuracy(Tensor.cat(scores, axis: 0), labels: Tensor.cat(scoreLabels, axis: 0), k: k)
+                guard !scores.isEmpty else {
+                    throw missing(name, "the model's logits [B, C] and the batch's int64 labels [B]")
+                }
+                metrics[name] = try Metrics.topKAccuracy(
+                    Tensor.cat(scores, axis: 0), labels: Tensor.cat(scoreLabels, axis: 0), k: k)
             }
         }
         return ValidationResult(metrics: metrics, confusion: confusion, step: step, epoch: epoch)
@@ -114,7 +123,8 @@ struct ValidationMetrics {
         guard present.count >= 2 else {
             throw missing("recall", "two of image_embeds, text_embeds and audio_embeds from the model")
         }
-        var sums: [Int: Double] = [:], directions = 0
+        var sums: [Int: Double] = [:]
+        var directions = 0
         for (i, (a, ea)) in present.enumerated() {
             for (b, eb) in present[(i + 1)...] {
                 let similarity = try ea.matmul(eb.t())  // [N, N]: row = query a, column = item b
@@ -133,7 +143,8 @@ struct ValidationMetrics {
 
     private func missing(_ metric: String, _ needs: String) -> TrainingError {
         let seen = outputNames.sorted().joined(separator: ", ")
-        return .setup("validate: metric '\(metric)' needs \(needs); the outputs were: \(seen.isEmpty ? "none" : seen)"
-            + " (return them with the loss to get metrics)")
+        return .setup(
+            "validate: metric '\(metric)' needs \(needs); the outputs were: \(seen.isEmpty ? "none" : seen)"
+                + " (return them with the loss to get metrics)")
     }
 }
