@@ -145,6 +145,9 @@ final class LuaBatchSource: BatchSource {
     let batchesPerPass: Int?
     private var pass = 0
     private var index = 0
+    /// Where the iterator must be put back after a `next()` that failed, done by the next use:
+    /// while Ctrl-C's flag is set every Lua instruction raises again, so it cannot be done at once.
+    private var pendingMove: (index: Int, state: [String: Int64]?)?
 
     init(context: LuaCallContext, glue: LuaTable, role: String) throws {
         guard case .function(let next)? = glue.fields["next"], case .function(let rewind)? = glue.fields["rewind"]
@@ -164,7 +167,18 @@ final class LuaBatchSource: BatchSource {
     }
 
     func nextBatch() throws -> LuaBatch? {
-        let value = try context.call(nextFunction).first ?? .nil
+        try settle()
+        // Ctrl-C raises in the first Lua line that runs, which may come after the iterator
+        // advanced and before the batch reached Swift: then the iterator is put back where it
+        // stood, so no batch is lost and the position stays true.
+        let before = try stateFunction.map { _ in try loaderState() }
+        let value: LuaValue
+        do {
+            value = try context.call(nextFunction).first ?? .nil
+        } catch {
+            pendingMove = (index, before)
+            throw error
+        }
         if case .nil = value {
             pass += 1
             index = 0
@@ -175,6 +189,7 @@ final class LuaBatchSource: BatchSource {
     }
 
     func rewind() throws {
+        pendingMove = nil  // a new pass starts anyway
         _ = try context.call(rewindFunction)
         if index > 0 {
             pass += 1
@@ -190,28 +205,37 @@ final class LuaBatchSource: BatchSource {
     }
 
     func savedPosition() throws -> String? {
+        try settle()
         var position = Position(pass: pass, index: index)
-        if let stateFunction {
-            let unsaveable = TrainingError.checkpoint(
-                "the \(role) data's state_dict() must return a table of integers to be saved")
-            guard case .table(let table)? = try context.call(stateFunction).first, table.array.isEmpty else {
-                throw unsaveable
-            }
-            var state: [String: Int64] = [:]
-            for (name, value) in table.fields {
-                guard case .integer(let n) = value else { throw unsaveable }
-                state[name] = n
-            }
-            position.state = state
-        }
+        if stateFunction != nil { position.state = try loaderState() }
         return String(decoding: try JSONEncoder().encode(position), as: UTF8.self)
     }
 
-    func restorePosition(_ saved: String) throws {
-        guard let position = try? JSONDecoder().decode(Position.self, from: Data(saved.utf8)) else {
-            throw TrainingError.checkpoint("the saved position \(saved) is not one of Lua data")
+    /// Puts the iterator back after a failed `next()`.
+    private func settle() throws {
+        guard let move = pendingMove else { return }
+        try moveIterator(to: move.index, state: move.state)
+        pendingMove = nil
+    }
+
+    /// The loader's `state_dict()`.
+    private func loaderState() throws -> [String: Int64] {
+        let unsaveable = TrainingError.checkpoint(
+            "the \(role) data's state_dict() must return a table of integers to be saved")
+        guard let stateFunction, case .table(let table)? = try context.call(stateFunction).first, table.array.isEmpty
+        else { throw unsaveable }
+        var state: [String: Int64] = [:]
+        for (name, value) in table.fields {
+            guard case .integer(let n) = value else { throw unsaveable }
+            state[name] = n
         }
-        if let state = position.state {
+        return state
+    }
+
+    /// Puts the iterator `index` batches into a pass: by loading the loader's `state`, or by
+    /// starting the pass again and skipping batches.
+    private func moveIterator(to index: Int, state: [String: Int64]?) throws {
+        if let state {
             guard let loadFunction else {
                 throw TrainingError.checkpoint(
                     "the checkpoint holds a loader state, but the \(role) data has no load_state_dict")
@@ -219,16 +243,24 @@ final class LuaBatchSource: BatchSource {
             var table = LuaTable()
             table.fields = state.mapValues { LuaValue.integer($0) }
             _ = try context.call(loadFunction) { $0.push(table) }
-        } else {
-            _ = try context.call(rewindFunction)
-            for taken in 0..<position.index {
-                guard case .table? = try context.call(nextFunction).first else {
-                    throw TrainingError.checkpoint(
-                        "the \(role) data ended after \(taken) batches, "
-                            + "but the checkpoint was \(position.index) batches into a pass")
-                }
+            return
+        }
+        _ = try context.call(rewindFunction)
+        for taken in 0..<index {
+            guard case .table? = try context.call(nextFunction).first else {
+                throw TrainingError.checkpoint(
+                    "the \(role) data ended after \(taken) batches, "
+                        + "but the checkpoint was \(index) batches into a pass")
             }
         }
+    }
+
+    func restorePosition(_ saved: String) throws {
+        guard let position = try? JSONDecoder().decode(Position.self, from: Data(saved.utf8)) else {
+            throw TrainingError.checkpoint("the saved position \(saved) is not one of Lua data")
+        }
+        pendingMove = nil
+        try moveIterator(to: position.index, state: position.state)
         (pass, index) = (position.pass, position.index)
     }
 }
