@@ -20,8 +20,10 @@ extension TrainingBatch {
 
 /// A batch that is just named tensors.
 public struct TensorBatch: TrainingBatch {
+    /// The tensors by name.
     public var tensors: [String: Tensor]
 
+    /// A batch of `tensors`.
     public init(_ tensors: [String: Tensor]) { self.tensors = tensors }
 
     /// The length of `labels`, else of the first axis of the first tensor by name.

@@ -19,6 +19,7 @@ public struct StepOutput {
 /// Turns a batch into a ``StepOutput``: the model's forward pass and the loss.
 public typealias Objective<Batch> = (Batch) throws -> StepOutput
 
+/// Ready-made objectives and the label checks they share.
 public enum Objectives {
     /// The model's own loss: `model.forward` on the batch's tensors (with CLIP's `return_loss`),
     /// whose `loss` output is what Hugging Face models return when given `labels`.

@@ -28,10 +28,14 @@ import TensorCore
 /// before the model is built) and a deterministic source, two runs produce identical losses and
 /// parameters; validation leaves the random generators as it found them.
 public final class Trainer<Batch: TrainingBatch> {
-    /// Called after each optimizer step, epoch and validation.
+    /// Called after each optimizer step, epoch and validation; an error thrown by one stops
+    /// the call that ran it (the state stays consistent: the step or epoch is done).
     public struct Callbacks {
+        /// After each optimizer update, with its record.
         public var onStep: ((TrainingHistory.Step) throws -> Void)?
+        /// After each finished epoch (and its validation).
         public var onEpoch: ((EpochSummary) throws -> Void)?
+        /// After each validation.
         public var onValidate: ((ValidationResult) throws -> Void)?
 
         public init() {}
@@ -56,12 +60,19 @@ public final class Trainer<Batch: TrainingBatch> {
         case passEnded
     }
 
+    /// The model trained (its parameters, modes and state dict).
     public let model: Module
+    /// Updates the parameters; the trainer zeroes, clips and steps it.
     public let optimizer: any Optimizer
+    /// Stepped after each update, when given.
     public let schedule: LearningRateSchedule?
+    /// The training batches; its passes are the epochs.
     public let trainSource: any BatchSource<Batch>
+    /// The validation batches, a whole pass per validation.
     public let validationSource: (any BatchSource<Batch>)?
+    /// How it trains.
     public let options: TrainerOptions
+    /// Called after steps, epochs and validations.
     public var callbacks = Callbacks()
     /// Where log lines and the progress bar go.
     public var output: TrainingOutput
