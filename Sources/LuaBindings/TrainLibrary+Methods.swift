@@ -48,7 +48,7 @@ extension TrainLibrary {
                     position: 2, message: "option 'epochs' (an integer >= 1) is required: {epochs=n}")
             }
             let result = try trainer.fit(epochs: epochs)
-            return result.map { call.push(value($0)) } ?? call.pushNil()
+            return result.map { call.push(value($0)) } ?? 0  // nothing to show without validation
         }
         method(
             "validate", "tr:validate() -> {loss=, accuracy=, f1=, confusion=, ...}",
