@@ -72,6 +72,7 @@ struct ValidationMetrics {
             }
         }
         if outputs.keys.contains(where: { $0.hasPrefix("logits_per_") }) { contrastive = true }
+        guard requested?.contains("recall") ?? contrastive else { return }
         for name in Self.embeddingNames {
             if let e = outputs[name + "_embeds"], e.rank == 2 {
                 embeddings[name, default: []].append(e.detached().copied())
