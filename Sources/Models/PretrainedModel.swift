@@ -7,16 +7,20 @@ public struct ModelInput {
     public var tensors: [String: Tensor]
     /// CLIP's `return_loss`: compute the contrastive loss.
     public var returnLoss: Bool
+    /// `output_hidden_states`: also return every layer's input and the last layer's output as
+    /// `hidden_states.0` (the embeddings) … `hidden_states.<num_hidden_layers>`.
+    public var outputHiddenStates: Bool
 
-    public init(_ tensors: [String: Tensor], returnLoss: Bool = false) {
+    public init(_ tensors: [String: Tensor], returnLoss: Bool = false, outputHiddenStates: Bool = false) {
         self.tensors = tensors
         self.returnLoss = returnLoss
+        self.outputHiddenStates = outputHiddenStates
     }
 
     /// The tensor `name`, or an error naming the model and the missing input.
     public func require(_ name: String, for model: String) throws -> Tensor {
         guard let t = tensors[name] else {
-            throw TensorError.invalidArgument("\(model): missing input '\(name)' (given: \(tensors.keys.sorted().joined(separator: ", ")))")
+            throw ModelError.input("\(model): missing input '\(name)' (given: \(tensors.keys.sorted().joined(separator: ", ")))")
         }
         return t
     }
@@ -28,7 +32,7 @@ public struct ModelInput {
 ///
 /// Conforming classes register their parameters under the on-disk key names of the checkpoints
 /// they load (MODELS.md), so a state dict read from `model.safetensors` loads after the
-/// architecture's prefix and legacy-name rules (``checkpointKeyMap(_:)``) are applied, and
+/// architecture's prefix and legacy-name rules (``parameterName(forCheckpointKey:)``) are applied, and
 /// ``Module/stateDict()`` is what `save` writes.
 public protocol PretrainedModel: Module {
     /// `config.json`'s `model_type` (e.g. `"bert"`, `"vit"`, `"clip"`, `"wav2vec2"`).

@@ -1,0 +1,67 @@
+import NN
+
+/// A model read from a folder, with what its checkpoint lacked or had extra (empty when strict).
+public struct LoadedModel {
+    public let model: any PretrainedModel
+    public let report: LoadReport
+}
+
+/// Building and loading models by `config.json`'s `model_type` and `architectures`: the Swift
+/// side of `nn.load(dir)`.
+public enum Models {
+    /// One architecture family: its `model_type`s and its classes by `architectures` name; the
+    /// first class is the family's base model, built when no listed architecture is known.
+    struct Family: Sendable {
+        let modelTypes: [String]
+        let classes: [(architecture: String, type: any ConfiguredModel.Type)]
+    }
+
+    static let families: [Family] = [
+        Family(modelTypes: ["vit"], classes: [("ViTModel", ViTModel.self), ("ViTForImageClassification", ViTForImageClassification.self)]),
+    ]
+
+    /// The `model_type`s ``load(directory:strict:)`` and ``build(config:source:)`` accept.
+    public static var modelTypes: [String] { families.flatMap(\.modelTypes).sorted() }
+
+    /// Builds a model, initialised from scratch, from a `config.json` object (which names its
+    /// `model_type` and optionally `architectures`).
+    /// - Throws: ``ModelError/config(_:)`` naming `source` and the field at fault.
+    public static func build(config json: [String: JSONValue], source: String = "config") throws -> any PretrainedModel {
+        guard let typeValue = json["model_type"] else { throw ModelError.config("\(source): missing required field 'model_type'") }
+        guard case .string(let type) = typeValue else { throw ModelError.config("\(source): field 'model_type': expected a string") }
+        guard let family = families.first(where: { $0.modelTypes.contains(type) }) else {
+            throw ModelError.config("\(source): field 'model_type': '\(type)' is not one Ember builds (\(modelTypes.joined(separator: ", ")))")
+        }
+        var architectures: [String] = []
+        if case .array(let items)? = json["architectures"] {
+            architectures = items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+        }
+        let chosen = family.classes.first { architectures.contains($0.architecture) } ?? family.classes[0]
+        return try make(chosen.type, json, source)
+    }
+
+    /// Reads a Hugging Face model folder: builds the architecture `config.json` names and loads
+    /// its weights (see ``PretrainedModel/loadCheckpoint(directory:strict:)``). The model is
+    /// returned in evaluation mode, as `from_pretrained` does.
+    public static func load(directory: String, strict: Bool = true) throws -> LoadedModel {
+        let path = directory + "/config.json"
+        let model = try build(config: try readJSONObject(path), source: path)
+        let report = try model.loadCheckpoint(directory: directory, strict: strict)
+        model.eval()
+        return LoadedModel(model: model, report: report)
+    }
+
+    private static func make<M: ConfiguredModel>(_ type: M.Type, _ json: [String: JSONValue], _ source: String) throws -> any PretrainedModel {
+        try M(config: M.Config(json: json, source: source))
+    }
+}
+
+extension ConfiguredModel {
+    /// Reads a model folder into this architecture (whatever `config.json`'s `architectures`
+    /// says), in evaluation mode. See ``PretrainedModel/loadCheckpoint(directory:strict:)``.
+    public static func load(directory: String, strict: Bool = true) throws -> Self {
+        let model = try Self(config: Config(contentsOf: directory + "/config.json"))
+        try model.loadCheckpoint(directory: directory, strict: strict)
+        return model.eval()
+    }
+}
