@@ -18,6 +18,7 @@ public enum Models {
 
     static let families: [Family] = [
         Family(modelTypes: ["vit"], classes: [("ViTModel", ViTModel.self), ("ViTForImageClassification", ViTForImageClassification.self)]),
+        Family(modelTypes: ["bert"], classes: [("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self)]),
     ]
 
     /// The `model_type`s ``load(directory:strict:)`` and ``build(config:source:)`` accept.
