@@ -20,7 +20,7 @@ struct ModelFixture {
     }
 
     var inputs: ModelInput {
-        get throws { ModelInput(try tensors("inputs"), outputHiddenStates: true) }
+        get throws { ModelInput(try tensors("inputs"), returnLoss: true, outputHiddenStates: true) }
     }
 
     func hasFile(_ file: String) -> Bool {

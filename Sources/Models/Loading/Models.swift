@@ -18,6 +18,9 @@ public enum Models {
 
     static let families: [Family] = [
         Family(modelTypes: ["vit"], classes: [("ViTModel", ViTModel.self), ("ViTForImageClassification", ViTForImageClassification.self)]),
+        Family(modelTypes: ["clip"], classes: [("CLIPModel", CLIPModel.self)]),
+        Family(modelTypes: ["clip_text_model"], classes: [("CLIPTextModel", CLIPTextModel.self)]),
+        Family(modelTypes: ["clip_vision_model"], classes: [("CLIPVisionModel", CLIPVisionModel.self)]),
         Family(modelTypes: ["bert"], classes: [("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self)]),
     ]
 
