@@ -7,7 +7,7 @@ import TestSupport
 /// Every output of every reference model within 1e-4 relative error of transformers (float32),
 /// and the parameter gradients of one backward pass.
 @Suite struct ParityTests {
-    static let cases = ["vit", "vit-cls", "bert", "bert-cls", "clip", "clip-legacy-eos"]
+    static let cases = ["vit", "vit-cls", "bert", "bert-cls", "clip", "clip-legacy-eos", "uniter", "uniter-vqa"]
 
     @Test(arguments: cases)
     func outputs(_ name: String) throws {

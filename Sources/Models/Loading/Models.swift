@@ -21,6 +21,7 @@ public enum Models {
         Family(modelTypes: ["clip"], classes: [("CLIPModel", CLIPModel.self)]),
         Family(modelTypes: ["clip_text_model"], classes: [("CLIPTextModel", CLIPTextModel.self)]),
         Family(modelTypes: ["clip_vision_model"], classes: [("CLIPVisionModel", CLIPVisionModel.self)]),
+        Family(modelTypes: ["uniter"], classes: [("UniterModel", UNITERModel.self)]),
         Family(modelTypes: ["bert"], classes: [("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self)]),
     ]
 
