@@ -15,12 +15,16 @@ import TensorCore
 /// projected pooled outputs, normalised afterwards.
 public final class CLIPModel: Module, ConfiguredModel {
     public static let modelType = "clip"
-    public let config: CLIPConfig
+    public internal(set) var config: CLIPConfig
     let textModel: CLIPTextTransformer
     let visionModel: CLIPVisionTransformer
     let visualProjection: Linear, textProjection: Linear
     /// The log of the logits' scale (a scalar parameter).
     public let logitScale: Tensor
+    /// The audio tower (`audio_model.*`), its projection and its own logit scale, when attached.
+    public internal(set) var audioModel: (any AudioTower)?
+    var audioProjection: Linear?
+    var audioLogitScale: Tensor?
 
     public init(config: CLIPConfig) throws {
         self.config = config
@@ -38,6 +42,7 @@ public final class CLIPModel: Module, ConfiguredModel {
         let f = config.initializerFactor
         setNormal(visualProjection.weight, std: f / Double(config.visionConfig.hiddenSize).squareRoot())
         setNormal(textProjection.weight, std: f / Double(config.textConfig.hiddenSize).squareRoot())
+        if let audio = config.audioConfig { try attachAudioTower(buildAudioTower(audio, source: "config.audio_config")) }
     }
 
     public var architecture: String { "CLIPModel" }
@@ -63,8 +68,8 @@ public final class CLIPModel: Module, ConfiguredModel {
     }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        guard input["input_ids"] != nil || input["pixel_values"] != nil else {
-            throw ModelError.input("\(typeName): give input_ids, pixel_values or both")
+        guard input["input_ids"] != nil || input["pixel_values"] != nil || input["input_values"] != nil else {
+            throw ModelError.input("\(typeName): give input_ids, pixel_values, input_values or several")
         }
         var outputs: [String: Tensor] = [:]
         var text: Tensor?, image: Tensor?
@@ -91,20 +96,38 @@ public final class CLIPModel: Module, ConfiguredModel {
             image = try Loss.normalized(features)
             outputs["image_embeds"] = image
         }
-        guard let text, let image else {
-            if input.returnLoss { throw ModelError.input("\(typeName): return_loss needs both input_ids and pixel_values") }
-            return outputs
+        var losses: [Tensor] = []
+        if let text, let image {
+            let logitsPerText = try logitScale.exp() * text.matmul(image.t())  // [Bt, Bi]
+            outputs["logits_per_text"] = logitsPerText
+            outputs["logits_per_image"] = try logitsPerText.t()
+            if input.returnLoss { losses.append(try symmetricContrastiveLoss(logitsPerText, model: typeName)) }
         }
-        let logitsPerText = try logitScale.exp() * text.matmul(image.t())  // [Bt, Bi]
-        outputs["logits_per_text"] = logitsPerText
-        outputs["logits_per_image"] = try logitsPerText.t()
-        if input.returnLoss { outputs["loss"] = try symmetricContrastiveLoss(logitsPerText, model: typeName) }
+        if let audioValues = input["input_values"] {
+            let voice = try audioEmbeds(audioValues, attentionMask: input["audio_attention_mask"])
+            outputs["audio_embeds"] = voice
+            if let image {
+                let logitsPerAudio = try audioLogitScale!.exp() * voice.matmul(image.t())  // [Ba, Bi]
+                outputs["logits_per_audio"] = logitsPerAudio
+                if input.returnLoss { losses.append(try symmetricContrastiveLoss(logitsPerAudio, model: typeName)) }
+            }
+        }
+        if input.returnLoss {
+            guard let first = losses.first else {
+                throw ModelError.input("\(typeName): return_loss needs pixel_values with input_ids and/or input_values")
+            }
+            outputs["loss"] = try losses.dropFirst().reduce(first) { try $0 + $1 } / Double(losses.count)
+        }
         return outputs
     }
 
-    /// Keeps the checkpoint's names; drops the position-id buffers older files carry.
+    /// Keeps the checkpoint's names (audio tower keys through the tower's own rules); drops the
+    /// position-id buffers older files carry.
     public func parameterName(forCheckpointKey key: String) -> String? {
-        key.hasSuffix("position_ids") ? nil : key
+        if key.hasPrefix("audio_model."), let audioModel {
+            return audioModel.parameterName(forCheckpointKey: String(key.dropFirst(12))).map { "audio_model." + $0 }
+        }
+        return key.hasSuffix("position_ids") ? nil : key
     }
 }
 

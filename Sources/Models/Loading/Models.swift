@@ -22,6 +22,7 @@ public enum Models {
         Family(modelTypes: ["clip_text_model"], classes: [("CLIPTextModel", CLIPTextModel.self)]),
         Family(modelTypes: ["clip_vision_model"], classes: [("CLIPVisionModel", CLIPVisionModel.self)]),
         Family(modelTypes: ["uniter"], classes: [("UniterModel", UNITERModel.self)]),
+        Family(modelTypes: ["ember-fusion"], classes: [("EmberFusionModel", FusionModel.self)]),
         Family(modelTypes: ["bert"], classes: [("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self)]),
     ]
 

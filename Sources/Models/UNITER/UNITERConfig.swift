@@ -7,11 +7,14 @@ public struct UNITERConfig: ModelConfig {
     public var bert = BertConfig()
     /// The width of a region feature (`IMG_DIM`, 2048 for BUTD Faster R-CNN features).
     public var imgDim = 2048
+    /// Ember's audio tokens: the audio encoder's `config.json` object (`model_type` defaults to
+    /// `wav2vec2`), or nil for image–text UNITER.
+    public var audioConfig: [String: JSONValue]?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case imgDim = "img_dim"
+        case imgDim = "img_dim", audioConfig = "audio_config"
     }
 
     public static var fieldNames: Set<String> { BertConfig.fieldNames.union(CodingKeys.allCases.map(\.rawValue)) }
@@ -20,6 +23,7 @@ public struct UNITERConfig: ModelConfig {
         bert = try BertConfig(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         imgDim = try c.value(.imgDim, or: 2048)
+        audioConfig = try c.decodeIfPresent([String: JSONValue].self, forKey: .audioConfig)
         guard imgDim > 0 else { throw DecodingError.dataCorruptedError(forKey: .imgDim, in: c, debugDescription: "must be positive, got \(imgDim)") }
     }
 
@@ -27,5 +31,6 @@ public struct UNITERConfig: ModelConfig {
         try bert.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(imgDim, forKey: .imgDim)
+        try c.encodeIfPresent(audioConfig, forKey: .audioConfig)
     }
 }

@@ -26,12 +26,20 @@ extension UNITERModel {
                                              typeEmbedding: imageType))
             masks.append(try mask(input["img_attention_mask"], "img_attention_mask", like: [b, k]))
         }
-        guard !parts.isEmpty else { throw ModelError.input("\(typeName): give input_ids, img_feat or both") }
+        if let audioValues = input["input_values"] {
+            let (tokens, keep) = try audioTokens(audioValues, attentionMask: input["audio_attention_mask"])
+            parts.append(tokens)
+            masks.append(keep)
+        }
+        guard !parts.isEmpty else { throw ModelError.input("\(typeName): give input_ids, img_feat, input_values or several") }
         guard Set(parts.map { $0.shape[0] }).count == 1 else {
-            throw ModelError.input("\(typeName): the batch sizes of input_ids and img_feat differ: \(parts.map { $0.shape[0] })")
+            throw ModelError.input("\(typeName): the batch sizes of text, regions and audio differ: \(parts.map { $0.shape[0] })")
         }
         let joined = parts.count == 1 ? parts[0] : try Tensor.cat(parts, axis: 1)
-        if let gatherIndex = input["gather_index"] { return try gathered(joined, gatherIndex, input) }
+        if let gatherIndex = input["gather_index"] {
+            guard input["input_values"] == nil else { throw ModelError.input("\(typeName): gather_index does not cover audio tokens; use Ember's layout") }
+            return try gathered(joined, gatherIndex, input)
+        }
         return (joined, masks.count == 1 ? masks[0] : try Tensor.cat(masks, axis: 1))
     }
 

@@ -7,8 +7,8 @@ import TensorCore
 /// Inputs, Ember's layout: `input_ids` `[B, L]` with optional `attention_mask`,
 /// `token_type_ids`, `position_ids`; `img_feat` `[B, K, img_dim]` with `img_pos_feat`
 /// `[B, K, 7]` (`[x1, y1, x2, y2, w, h, w·h]`, normalised) and optional `img_attention_mask`
-/// `[B, K]`. The sequence is `[text | regions]` in that order, padding masked (−10000); either
-/// part may be absent. UNITER's own layout is accepted too: `gather_index` `[B, N]` picks the
+/// `[B, K]`; with an audio tower, `input_values` (see ``attachAudioTower(_:)``). The sequence is
+/// `[text | regions | audio]` in that order, padding masked (−10000); any part may be absent. UNITER's own layout is accepted too: `gather_index` `[B, N]` picks the
 /// compact sequence from `[padded text | padded regions]` and `attn_masks` `[B, N]` masks it.
 /// Labels: `labels` for the classifier (int64 `[B]`, or float `[B, C]` soft targets as VQA),
 /// `itm_labels` int64 `[B]` (1 = match); with both the losses add up.
@@ -16,13 +16,17 @@ import TensorCore
 /// `logits` `[B, num_labels]` with a head, `loss` with labels.
 public final class UNITERModel: Module, ConfiguredModel {
     public static let modelType = "uniter"
-    public let config: UNITERConfig
+    public internal(set) var config: UNITERConfig
+    let uniter: Scope
     let embeddings: BertEmbeddings
     let imageEmbeddings: UNITERImageEmbeddings
     let layers: ModuleList<BertLayer>
     let pooler: Linear
     let itmOutput: Linear
     let head: UNITERClassifierHead?
+    /// The audio tower (`audio_model.*`) and its token embeddings, when attached.
+    public internal(set) var audioModel: (any AudioTower)?
+    var audioEmbeddings: UNITERAudioEmbeddings?
 
     public init(config: UNITERConfig) throws {
         self.config = config
@@ -32,17 +36,18 @@ public final class UNITERModel: Module, ConfiguredModel {
         pooler = Linear(config.bert.hiddenSize, config.bert.hiddenSize)
         itmOutput = Linear(config.bert.hiddenSize, 2)
         head = config.bert.labels.map { UNITERClassifierHead(config.bert, classes: $0.count) }
-        super.init()
-        let core = Scope("UniterModel", [
+        uniter = Scope("UniterModel", [
             "embeddings": embeddings, "img_embeddings": imageEmbeddings,
             "encoder": Scope("UniterEncoder", ["layer": layers]), "pooler": Scope("BertPooler", ["dense": pooler]),
         ])
-        register(child: "uniter", core)
+        super.init()
+        register(child: "uniter", uniter)
         register(child: "itm_output", itmOutput)
         if let head { register(child: "vqa_output", head) }
         // UNITER's init_weights: every Linear and Embedding N(0, initializer_range²) — the padding
         // row included — zero biases, LayerNorms 1 and 0.
         initializeWeights(of: self, std: config.bert.initializerRange)
+        if let audio = config.audioConfig { try attachAudioTower(buildAudioTower(audio, source: "config.audio_config")) }
     }
 
     public var architecture: String { "UniterModel" }
@@ -80,8 +85,12 @@ public final class UNITERModel: Module, ConfiguredModel {
     /// Maps UNITER checkpoints (`uniter.*`, `itm_output.*`, `vqa_output.*`) and BERT ones
     /// (`bert.*` or bare `embeddings.*`/`encoder.*`/`pooler.*` → `uniter.*`); drops the
     /// pre-training heads (`cls.*`, `feat_regress.*`, `region_classifier.*`), the retrieval head
-    /// (`rank_output.*`), `img_embeddings.mask_embedding`, BERT task heads and buffers.
+    /// (`rank_output.*`), `img_embeddings.mask_embedding`, BERT task heads and buffers. Audio
+    /// tower keys go through the tower's own rules.
     public func parameterName(forCheckpointKey key: String) -> String? {
+        if key.hasPrefix("audio_model."), let audioModel {
+            return audioModel.parameterName(forCheckpointKey: String(key.dropFirst(12))).map { "audio_model." + $0 }
+        }
         var k = key
         if k.hasPrefix("bert.") { k = "uniter." + k.dropFirst(5) }
         if ["embeddings.", "img_embeddings.", "encoder.", "pooler."].contains(where: { k.hasPrefix($0) }) { k = "uniter." + k }
