@@ -44,8 +44,11 @@ let package = Package(
         .target(
             name: "LuaBindings",
             dependencies: ["Lua", "TensorCore", "NN", "Text", "Media", "Models", "Datasets", "Train"]),
-        .target(name: "Notebook", dependencies: ["LuaBindings", "Lua", "CReadline", "CLuaShim"]),
+        .target(name: "Notebook", dependencies: ["LuaBindings", "Lua", "CLua", "CReadline", "CLuaShim"]),
         .executableTarget(name: "ember", dependencies: ["Notebook", "TensorCore"]),
+
+        // MARK: benchmarks (release only: scripts/bench)
+        .executableTarget(name: "EmberBench", dependencies: ["TensorCore"], path: "Benchmarks/EmberBench"),
 
         // MARK: tests
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
@@ -58,6 +61,6 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "TestSupport"]),
         .testTarget(name: "LuaBindingsTests", dependencies: ["LuaBindings", "Lua", "TestSupport"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TestSupport"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Lua", "TestSupport"]),
     ]
 )

@@ -45,7 +45,7 @@ public enum BLAS {
     static func setThreads(_ n: Int) { library.setThreads(Int32(n)) }
 
     /// The kernel this CPU's features support, fastest first; nil leaves OpenBLAS's own choice.
-    static func preferredCoreType(cpuFlags: Set<Substring>) -> String? {
+    public static func preferredCoreType(cpuFlags: Set<Substring>) -> String? {
         let avx512: [Substring] = ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]
         if avx512.allSatisfy(cpuFlags.contains) { return "SkylakeX" }
         if cpuFlags.contains("avx2") && cpuFlags.contains("fma") { return "Haswell" }
@@ -96,7 +96,7 @@ public enum BLAS {
 
     /// C ← alpha·op(A)·op(B) + beta·C for row-major matrices (float32).
     @inline(__always)
-    static func gemm(
+    public static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -109,7 +109,7 @@ public enum BLAS {
 
     /// C ← alpha·op(A)·op(B) + beta·C for row-major matrices (float64).
     @inline(__always)
-    static func gemm(
+    public static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int

@@ -45,6 +45,14 @@ public final class Tensor: @unchecked Sendable {
                   strides: Tensor.contiguousStrides(shape), dtype: dtype)
     }
 
+    /// Allocates a contiguous tensor whose elements the caller will all overwrite (kernel
+    /// outputs), skipping the zero fill.
+    convenience init(uninitialized shape: [Int], dtype: DType) {
+        let n = shape.reduce(1, *)
+        self.init(storage: Storage(byteCount: n * dtype.byteCount, zeroed: false), shape: shape,
+                  strides: Tensor.contiguousStrides(shape), dtype: dtype)
+    }
+
     // MARK: - Queries
 
     /// The number of axes.

@@ -66,7 +66,8 @@ public struct SafeTensorsFile {
                 entries[name] = Entry(dtype: dtype, shape: shape, range: begin..<end)
             }
         }
-        let sorted = entries.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }
+        // Zero-size tensors occupy no bytes, so they cannot overlap anything.
+        let sorted = entries.filter { !$0.value.range.isEmpty }.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }
         for (a, b) in zip(sorted, sorted.dropFirst()) where b.value.range.lowerBound < a.value.range.upperBound {
             throw fail("tensors '\(a.key)' and '\(b.key)' overlap in the data buffer")
         }

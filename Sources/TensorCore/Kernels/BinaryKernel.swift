@@ -36,7 +36,7 @@ func binaryKernel(_ x: Tensor, _ y: Tensor, _ kind: BinaryKind) throws -> Tensor
     if type == .bool { type = .int64 }
     if kind == .div && type == .int64 { type = .float32 }  // true division, as PyTorch
     let p = try BroadcastPair(x, y, type: type, op: kind.rawValue)
-    let out = Tensor(zeros: p.shape, dtype: type)
+    let out = Tensor(uninitialized: p.shape, dtype: type)
     let loop = p.loop(output: out)
     switch type {
     case .float32:
@@ -67,7 +67,7 @@ func binaryKernel(_ x: Tensor, _ y: Tensor, _ kind: BinaryKind) throws -> Tensor
 func comparisonKernel(_ x: Tensor, _ y: Tensor, _ kind: ComparisonKind) throws -> Tensor {
     let type = promotedType(x.dtype, y.dtype)
     let p = try BroadcastPair(x, y, type: type, op: kind.rawValue)
-    let out = Tensor(zeros: p.shape, dtype: .bool)
+    let out = Tensor(uninitialized: p.shape, dtype: .bool)
     let loop = p.loop(output: out)
     func run<T: Comparable & TensorScalar>(_: T.Type) {
         let f: (T, T) -> Bool

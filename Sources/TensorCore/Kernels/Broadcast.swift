@@ -37,7 +37,7 @@ extension Tensor {
     /// This tensor in `dtype` (itself when it already is). Differentiable between float types.
     public func converted(to type: DType) -> Tensor {
         if type == dtype { return self }
-        let out = Tensor(zeros: shape, dtype: type)
+        let out = Tensor(uninitialized: shape, dtype: type)
         copyElements(from: self, to: out)
         let source = dtype
         guard type.isComputeFloat && source.isComputeFloat else { return out }

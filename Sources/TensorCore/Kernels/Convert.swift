@@ -99,7 +99,7 @@ private func convertViaDouble<S: ElementCodec, D: ElementCodec>(
 extension Tensor {
     /// A contiguous copy with its own storage (`clone` without the graph).
     public func copied() -> Tensor {
-        let out = Tensor(zeros: shape, dtype: dtype)
+        let out = Tensor(uninitialized: shape, dtype: dtype)
         copyElements(from: self, to: out)
         return out
     }
@@ -117,7 +117,7 @@ extension Tensor {
     /// The elements converted to `Element`'s dtype, in row-major order.
     public func toArray<Element: TensorScalar>(of type: Element.Type = Element.self) -> [Element] {
         let t = dtype == Element.dtype && isContiguous ? self : {
-            let c = Tensor(zeros: shape, dtype: Element.dtype)
+            let c = Tensor(uninitialized: shape, dtype: Element.dtype)
             copyElements(from: self, to: c)
             return c
         }()

@@ -28,6 +28,8 @@ public enum Parallel {
     /// in parallel when `count * cost` is at least ``grain``.
     /// - Parameter cost: relative work per item (e.g. a row's length), so rows of a softmax split
     ///   by rows yet decide by elements.
+    /// Always inlined, so a kernel's inner loop reaches the caller's closure as a direct call.
+    @inline(__always)
     public static func forEachRange(count: Int, cost: Int = 1, _ body: (Range<Int>) -> Void) {
         let workers = min(threads, count, max(1, (count * cost) / grain))
         if workers <= 1 {

@@ -127,6 +127,22 @@ func sumFloats(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
     return ((a0 + a1) + (a2 + a3)).sum() + tail
 }
 
+/// Largest of `n` floats (−∞ for none; NaN if any is NaN).
+func maxFloats(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var m = Vec(repeating: -.infinity), nan = false
+    var i = 0
+    let raw = UnsafeRawPointer(p)
+    while i + 16 <= n {
+        let v = raw.loadUnaligned(fromByteOffset: i * 4, as: Vec.self)
+        nan = nan || any(v .!= v)
+        m = pointwiseMax(m, v)
+        i += 16
+    }
+    var best = m.max()
+    while i < n { nan = nan || p[i].isNaN; best = Swift.max(best, p[i]); i += 1 }
+    return nan ? .nan : best
+}
+
 /// out[c] = Σ_r x[r, c] for a contiguous [rows, columns] input, columns split across threads.
 private func sumColumns(_ x: Tensor, rows: Int, columns: Int, into out: Tensor) {
     func run<T: TensorScalar & AdditiveArithmetic>(_: T.Type) {

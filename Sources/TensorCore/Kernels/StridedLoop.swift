@@ -39,6 +39,7 @@ struct StridedLoop {
 
     /// Calls `body(offsets, n)` for each row segment inside the flat element range `range`;
     /// `offsets[k]` is operand k's element offset at the segment start and `n` its length.
+    @inline(__always)
     func forEachSegment(in range: Range<Int>, _ body: (UnsafePointer<Int>, Int) -> Void) {
         guard !range.isEmpty else { return }
         let ops = strides.count, outer = shape.count - 1, len = rowLength
@@ -80,6 +81,7 @@ struct StridedLoop {
     }
 
     /// Runs ``forEachSegment(in:_:)`` over all elements, split across threads when large.
+    @inline(__always)
     func forEachSegmentInParallel(_ body: (UnsafePointer<Int>, Int) -> Void) {
         Parallel.forEachRange(count: count) { range in forEachSegment(in: range, body) }
     }

@@ -17,7 +17,7 @@ private let sqrt2OverPi: Float = 0.797_884_560_802_865_4
 /// except `neg`, `abs` and `sign`, which keep int64.
 func unaryKernel(_ x0: Tensor, _ kind: UnaryKind) -> Tensor {
     if x0.dtype == .int64 && (kind == .neg || kind == .abs || kind == .sign) {
-        let x = x0.contiguous(), out = Tensor(zeros: x.shape, dtype: .int64)
+        let x = x0.contiguous(), out = Tensor(uninitialized: x.shape, dtype: .int64)
         let s = x.pointer(as: Int64.self), d = out.pointer(as: Int64.self)
         for i in 0..<x.count {
             switch kind {
@@ -30,11 +30,11 @@ func unaryKernel(_ x0: Tensor, _ kind: UnaryKind) -> Tensor {
     }
     let type = x0.dtype.floatComputeType
     let x = x0.dtype == type && x0.isContiguous ? x0 : {
-        let c = Tensor(zeros: x0.shape, dtype: type)
+        let c = Tensor(uninitialized: x0.shape, dtype: type)
         copyElements(from: x0, to: c)
         return c
     }()
-    let out = Tensor(zeros: x.shape, dtype: type)
+    let out = Tensor(uninitialized: x.shape, dtype: type)
     if type == .float64 {
         let f = doubleFunction(kind)
         let s = x.pointer(as: Double.self), d = out.pointer(as: Double.self)
@@ -92,19 +92,19 @@ private func geluExactDerivative(_ x: Vec) -> Vec {
     return phi + x * invSqrt2Pi * VectorMath.exp(-0.5 * x * x)
 }
 
-/// The tanh approximation: 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))).
+/// The tanh approximation 0.5·x·(1 + tanh(u)), u = √(2/π)(x + 0.044715x³), computed as
+/// x·sigmoid(2u) — the same value, without the cancellation of 1 + tanh(u) for negative x.
 @inline(__always)
 private func geluTanh(_ x: Vec) -> Vec {
-    let t = VectorMath.tanh(sqrt2OverPi * (x + 0.044715 * x * x * x))
-    return 0.5 * x * (1 + t)
+    x * VectorMath.sigmoid(2 * sqrt2OverPi * (x + 0.044715 * x * x * x))
 }
 
+/// d/dx of x·s(2u) = s + x·2u'·s(1−s).
 @inline(__always)
 private func geluTanhDerivative(_ x: Vec) -> Vec {
-    let u = sqrt2OverPi * (x + 0.044715 * x * x * x)
-    let t = VectorMath.tanh(u)
+    let s = VectorMath.sigmoid(2 * sqrt2OverPi * (x + 0.044715 * x * x * x))
     let du = sqrt2OverPi * (1 + 3 * 0.044715 * x * x)
-    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
+    return s + x * 2 * du * s * (1 - s)
 }
 
 /// The float64 definitions, straight from libm: the exact reference for gradient checks.

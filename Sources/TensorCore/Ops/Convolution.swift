@@ -46,7 +46,7 @@ extension Tensor {
         let type = promotedType(dtype, weight.dtype)
         guard type.isComputeFloat else { throw TensorError.invalidArgument("\(op): float tensors expected, got \(dtype)") }
         let x = detached().converted(to: type).contiguous(), w = weight.detached().converted(to: type).contiguous()
-        let out = Tensor(zeros: geometry.outputShape, dtype: type)
+        let out = Tensor(uninitialized: geometry.outputShape, dtype: type)
         try geometry.forward(x, w, out)
         var y = out
         if let bias {
@@ -91,7 +91,7 @@ struct ConvGeometry {
     }
 
     func forward(_ x: Tensor, _ weight: Tensor, _ out: Tensor) throws {
-        let cols = Tensor(zeros: [columnRows, positions], dtype: x.dtype)
+        let cols = Tensor(uninitialized: [columnRows, positions], dtype: x.dtype)
         let og = outChannels / groups
         for image in 0..<n {
             try Interrupt.check()
@@ -107,7 +107,7 @@ struct ConvGeometry {
     func backward(_ gy: Tensor, _ x: Tensor, _ weight: Tensor, needInput: Bool, needWeight: Bool) throws -> (Tensor?, Tensor?) {
         let gx = needInput ? Tensor(zeros: x.shape, dtype: x.dtype) : nil
         let gw = needWeight ? Tensor(zeros: weight.shape, dtype: x.dtype) : nil
-        let cols = Tensor(zeros: [columnRows, positions], dtype: x.dtype)
+        let cols = Tensor(uninitialized: [columnRows, positions], dtype: x.dtype)
         let og = outChannels / groups
         for image in 0..<n {
             try Interrupt.check()

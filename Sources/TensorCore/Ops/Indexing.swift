@@ -7,7 +7,7 @@ extension Tensor {
     public func gathered(axis: Int, indices: Tensor) throws -> Tensor {
         let a = try normalizeAxis(axis, rank: rank, op: "gather")
         try checkIndexTensor(indices, op: "gather", sameRank: true, axis: a)
-        let out = Tensor(zeros: indices.shape, dtype: dtype)
+        let out = Tensor(uninitialized: indices.shape, dtype: dtype)
         let idx = indices.contiguous()
         for (position, sourceOffset) in try indexedOffsets(idx, axis: a, in: self, op: "gather") {
             copyElement(from: self, at: sourceOffset, to: out, at: position)
@@ -47,7 +47,7 @@ extension Tensor {
         try checkRange(ids, size: shape[a], op: "index_select")
         var outShape = shape
         outShape[a] = ids.count
-        let out = Tensor(zeros: outShape, dtype: dtype)
+        let out = Tensor(uninitialized: outShape, dtype: dtype)
         let src = detached()
         for (i, id) in ids.enumerated() {
             try out.select(axis: a, index: i).assign(src.select(axis: a, index: Int(id)))

@@ -15,7 +15,7 @@ extension Tensor {
         if tensors.allSatisfy({ $0.dtype == .bool }) { type = .bool }
         var outShape = first.shape
         outShape[a] = tensors.map { $0.shape[a] }.reduce(0, +)
-        let out = Tensor(zeros: outShape, dtype: type)
+        let out = Tensor(uninitialized: outShape, dtype: type)
         var start = 0
         var sizes: [Int] = []
         for t in tensors {

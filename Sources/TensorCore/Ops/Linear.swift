@@ -15,7 +15,7 @@ extension Tensor {
         let x = try detached().converted(to: type).contiguous().reshaped([-1, inFeatures])
         let w = weight.detached().converted(to: type).contiguous()
         let rows = x.shape[0]
-        let out = Tensor(zeros: [rows, outFeatures], dtype: type)
+        let out = inFeatures > 0 ? Tensor(uninitialized: [rows, outFeatures], dtype: type) : Tensor(zeros: [rows, outFeatures], dtype: type)
         if let bias {
             let b = try bias.detached().converted(to: type).expanded(to: [rows, outFeatures])
             copyElements(from: b, to: out)
@@ -26,14 +26,14 @@ extension Tensor {
             let g2 = try g.contiguous().reshaped([rows, outFeatures])
             var grads: [Tensor?] = []
             if input.requiresGrad {
-                let gx = Tensor(zeros: [rows, inFeatures], dtype: type)
+                let gx = Tensor(uninitialized: [rows, inFeatures], dtype: type)
                 gemm(g2, transA: false, w, transB: false, into: gx, accumulate: false)
                 grads.append(try gx.reshaped(input.shape))
             } else {
                 grads.append(nil)
             }
             if weight.requiresGrad {
-                let gw = Tensor(zeros: [outFeatures, inFeatures], dtype: type)
+                let gw = rows > 0 ? Tensor(uninitialized: [outFeatures, inFeatures], dtype: type) : Tensor(zeros: [outFeatures, inFeatures], dtype: type)
                 gemm(g2, transA: true, x, transB: false, into: gw, accumulate: false)
                 grads.append(gw)
             } else {

@@ -27,7 +27,7 @@ extension Tensor {
         let batch = try Broadcast.shape(Array(shape.dropLast(2)), Array(other.shape.dropLast(2)), op: "matmul")
         let type = promotedType(dtype, other.dtype)
         let a = self.detached().converted(to: type), b = other.detached().converted(to: type)
-        let out = Tensor(zeros: batch + [m, n], dtype: type)
+        let out = k > 0 ? Tensor(uninitialized: batch + [m, n], dtype: type) : Tensor(zeros: batch + [m, n], dtype: type)
         try batchedGemm(a, b, out, batch: batch, m: m, n: n, k: k)
         let x = self, y = other
         return out.recorded("matmul", [x, y]) { g in

@@ -56,7 +56,7 @@ struct RowStatistics {
 }
 
 private func normalizeRows(_ x: Tensor, width d: Int, weight: Tensor?, bias: Tensor?, eps: Double) -> (Tensor, RowStatistics) {
-    let out = Tensor(zeros: x.shape, dtype: x.dtype)
+    let out = Tensor(uninitialized: x.shape, dtype: x.dtype)
     let rows = d == 0 ? 0 : x.count / d
     var mean = [Double](repeating: 0, count: rows), rstd = mean
     func run<T: BinaryFloatingPoint & TensorScalar>(_: T.Type) {
@@ -89,7 +89,21 @@ private func normalizeRows(_ x: Tensor, width d: Int, weight: Tensor?, bias: Ten
             }
         }
     }
-    if x.dtype == .float64 { run(Double.self) } else { run(Float.self) }
+    if x.dtype == .float64 {
+        run(Double.self)
+    } else {
+        let s = x.pointer(as: Float.self), o = out.pointer(as: Float.self)
+        let w = weight?.pointer(as: Float.self), b = bias?.pointer(as: Float.self)
+        var stats = [(Float, Float)](repeating: (0, 0), count: rows)
+        stats.withUnsafeMutableBufferPointer { sp in
+            let box = UncheckedBox(sp)
+            Parallel.forEachRange(count: rows, cost: d * 3) { range in
+                for r in range { box.value[r] = RowNormKernel.forward(s + r * d, o + r * d, d, w, b, eps: Float(eps)) }
+            }
+        }
+        mean = stats.map { Double($0.0) }
+        rstd = stats.map { Double($0.1) }
+    }
     return (out, RowStatistics(mean: mean, rstd: rstd))
 }
 
@@ -97,7 +111,7 @@ private func normalizeRows(_ x: Tensor, width d: Int, weight: Tensor?, bias: Ten
 private func normalizeRowsBackward(
     _ g: Tensor, _ x: Tensor, _ stats: RowStatistics, width d: Int, weight: Tensor?
 ) throws -> (Tensor, Tensor, Tensor) {
-    let gx = Tensor(zeros: x.shape, dtype: x.dtype)
+    let gx = Tensor(uninitialized: x.shape, dtype: x.dtype)
     let rows = d == 0 ? 0 : x.count / d
     let parts = Swift.max(1, Swift.min(Parallel.threadCount, rows))
     // Each part accumulates its own gw/gb rows; they are added in part order (deterministic).
@@ -132,6 +146,20 @@ private func normalizeRowsBackward(
             }
         }
     }
-    if x.dtype == .float64 { run(Double.self) } else { run(Float.self) }
+    if x.dtype == .float64 {
+        run(Double.self)
+    } else {
+        let pg = g.pointer(as: Float.self), px = x.pointer(as: Float.self), po = gx.pointer(as: Float.self)
+        let w = weight?.pointer(as: Float.self)
+        let pgw = gwParts.pointer(as: Float.self), pgb = gbParts.pointer(as: Float.self)
+        Parallel.forEachRange(count: parts, cost: rows * d * 4 / parts) { partRange in
+            for part in partRange {
+                for r in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                    RowNormKernel.backward(pg + r * d, px + r * d, po + r * d, d, mean: Float(stats.mean[r]),
+                                           rstd: Float(stats.rstd[r]), w, pgw + part * d, pgb + part * d)
+                }
+            }
+        }
+    }
     return (gx, try gwParts.sum(axes: [0]), try gbParts.sum(axes: [0]))
 }

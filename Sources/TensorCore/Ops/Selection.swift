@@ -22,7 +22,7 @@ extension Tensor {
         let ab = try Broadcast.shape(a.shape, b.shape, op: "where")
         let shape = try Broadcast.shape(condition.shape, ab, op: "where")
         let x = a.detached().converted(to: type), y = b.detached().converted(to: type)
-        let out = Tensor(zeros: shape, dtype: type)
+        let out = Tensor(uninitialized: shape, dtype: type)
         let loop = StridedLoop(
             shape: shape,
             strides: [condition, x, y].map { Broadcast.strides(of: $0, to: shape) } + [out.strides],

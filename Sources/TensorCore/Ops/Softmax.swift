@@ -35,7 +35,7 @@ extension Tensor {
 
 /// Softmax or log-softmax of each last-axis row of a contiguous float tensor.
 private func softmaxRows(_ x: Tensor, log: Bool) -> Tensor {
-    let out = Tensor(zeros: x.shape, dtype: x.dtype)
+    let out = Tensor(uninitialized: x.shape, dtype: x.dtype)
     let n = x.shape.last ?? 1, rows = n == 0 ? 0 : x.count / n
     if x.dtype == .float64 {
         let s = x.pointer(as: Double.self), d = out.pointer(as: Double.self)
@@ -54,8 +54,7 @@ private func softmaxRows(_ x: Tensor, log: Bool) -> Tensor {
     Parallel.forEachRange(count: rows, cost: n * 4) { range in
         for r in range {
             let row = s + r * n, o = d + r * n
-            var m = -Float.infinity
-            for i in 0..<n { m = Swift.max(m, row[i]) }
+            var m = maxFloats(row, n)
             if m == -.infinity { m = 0 }  // an all −inf row gives NaN (softmax) / −inf, as PyTorch
             let shift = Vec(repeating: m)
             VectorMath.map(row, o, n) { VectorMath.exp($0 - shift) }
@@ -74,7 +73,7 @@ private func softmaxRows(_ x: Tensor, log: Bool) -> Tensor {
 
 /// softmax: gx = y ⊙ (g − Σ g⊙y); log_softmax: gx = g − eʸ Σ g.
 private func softmaxBackwardRows(_ g: Tensor, _ y: Tensor, log: Bool) -> Tensor {
-    let out = Tensor(zeros: y.shape, dtype: y.dtype)
+    let out = Tensor(uninitialized: y.shape, dtype: y.dtype)
     let n = y.shape.last ?? 1, rows = n == 0 ? 0 : y.count / n
     if y.dtype == .float64 {
         let pg = g.pointer(as: Double.self), py = y.pointer(as: Double.self), po = out.pointer(as: Double.self)

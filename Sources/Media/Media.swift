@@ -1,1 +1,0 @@
-// The Media target (DESIGN.md §1). Its files arrive with the issue that builds it.

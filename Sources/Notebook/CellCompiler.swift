@@ -1,0 +1,83 @@
+import CLua
+import CLuaShim
+import Lua
+
+/// How a cell's source was understood.
+public enum CellKind: String, Codable, Sendable {
+    /// An expression: its values are shown (`Out[n]:`), stored in `_` and `Out[n]`.
+    case expression
+    /// An expression ending in `;`: evaluated and stored in `_`, not shown.
+    case silenced
+    /// Statements; their top-level `local`s are copied into the globals at the end.
+    case statement
+    /// Statements ending in `return`: the returned values are shown like an expression's, and
+    /// the `local`s are not kept (nothing can run after the `return`).
+    case block
+}
+
+/// The outcome of compiling a cell.
+enum Compilation {
+    /// Compiled; the function is on the stack and takes `arguments` arguments
+    /// (the locals-capturing function for statements, pushed by ``CellCompiler``).
+    case ready(CellKind, arguments: Int)
+    /// The chunk ends too early (`<eof>`): the REPL reads another line.
+    case incomplete(LuaError)
+    /// A real syntax error.
+    case failed(LuaError)
+}
+
+/// Compiles cells as `lua.c` does — `return` first, then statements, `<eof>` meaning "more
+/// input" — with two notebook additions: a trailing `;` silences an expression, and a
+/// statement cell ends with a call that copies its top-level `local`s into the globals
+/// (LUA.md 3.2 and 3.7).
+struct CellCompiler {
+    let lua: LuaState
+
+    /// Compiles `source` under the chunk name `=[number]`, so errors read `[12]:3: …`.
+    func compile(_ source: String, number: Int) -> Compilation {
+        let name = "=[\(number)]"
+        if compiles("return \(source);", name) { return .ready(.expression, arguments: 0) }
+        let trimmed = source.trimmingTrailingWhitespace
+        if trimmed.hasSuffix(";"), compiles("return \(trimmed.dropLast());", name) {
+            return .ready(.silenced, arguments: 0)
+        }
+        // The trailer passes through `...` so that it adds no global name. A cell ending in
+        // `return` cannot take a trailer.
+        if compiles("\(source)\n;(...)()", name) {
+            lua_pushcclosure(lua.pointer, ember_capture_locals, 0)
+            return .ready(.statement, arguments: 1)
+        }
+        do {
+            try lua.load(source, chunkName: name)
+            return .ready(.block, arguments: 0)
+        } catch let error as LuaError {
+            return error.message.hasSuffix("<eof>") ? .incomplete(error) : .failed(error)
+        } catch {
+            return .failed(LuaError(kind: .syntax, message: "\(error)"))
+        }
+    }
+
+    /// Whether `source` is an unfinished chunk (the REPL's continuation test).
+    func isIncomplete(_ source: String) -> Bool {
+        let top = lua_gettop(lua.pointer)
+        defer { lua_settop(lua.pointer, top) }
+        if case .incomplete = compile(source, number: 0) { return true }
+        return false
+    }
+
+    /// Loads `source`, leaving the function on the stack when it compiles.
+    private func compiles(_ source: String, _ name: String) -> Bool {
+        (try? lua.load(source, chunkName: name)) != nil
+    }
+}
+
+extension String {
+    /// The string without trailing spaces, tabs and newlines.
+    var trimmingTrailingWhitespace: String {
+        var end = endIndex
+        while end > startIndex, let c = self[index(before: end)].asciiValue, c == 32 || c == 9 || c == 10 || c == 13 {
+            end = index(before: end)
+        }
+        return String(self[..<end])
+    }
+}

@@ -1,0 +1,195 @@
+import CLua
+import CLuaShim
+import Foundation
+import Lua
+import LuaBindings
+
+/// A notebook session without a terminal: one Lua state with the Ember libraries, the cells
+/// run so far, `_` and `Out`, and the journal. The REPL, `%run`, `ember replay` and the tests
+/// all run cells through it.
+public final class Session {
+    /// The interpreter.
+    public let lua: LuaState
+    /// The cells run since the session started (or since `%reset`), in order.
+    public private(set) var cells: [CellRecord] = []
+    /// The number the next cell gets.
+    public private(set) var nextNumber = 1
+    /// Where every finished cell is appended, if anywhere.
+    public let journal: Journal?
+
+    private var baseline: Set<String> = []
+    private var restoreGlobals: LuaRef?
+
+    /// Creates a session.
+    /// - Parameters:
+    ///   - output: where printed output goes (standard output by default).
+    ///   - journal: the journal to append cells to.
+    public init(output: LuaOutput = LuaOutput(), journal: Journal? = nil) {
+        lua = LuaState(output: output)
+        self.journal = journal
+        EmberLibraries.install(into: lua)
+        installNotebookGlobals()
+    }
+
+    /// Whether `source` is an unfinished chunk, so the REPL should read another line.
+    public func isIncomplete(_ source: String) -> Bool {
+        CellCompiler(lua: lua).isIncomplete(source)
+    }
+
+    /// The source as it was typed, for a source as saved by ``PercentFormat``: `_ = <expression>`
+    /// gives back the expression; anything else is returned unchanged.
+    public func typedSource(ofSaved source: String) -> String {
+        guard source.hasPrefix("_ = ") else { return source }
+        let expression = String(source.dropFirst(4))
+        let L = lua.pointer
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        if case .ready(.expression, _) = CellCompiler(lua: lua).compile(expression, number: 0) {
+            return expression
+        }
+        return source
+    }
+
+    // MARK: - Running cells
+
+    /// Runs one cell: compiles it, runs it under `lua_pcall` with Ctrl-C armed, captures what it
+    /// prints, keeps its values in `_` and `Out[n]`, and journals it.
+    /// - Parameters:
+    ///   - source: the cell's source.
+    ///   - number: the cell number (replays keep the recorded ones); the next one by default.
+    /// - Returns: the record, with the displayed value or the error text.
+    @discardableResult
+    public func run(_ source: String, number: Int? = nil) -> CellRecord {
+        let number = number ?? nextNumber
+        nextNumber = max(nextNumber, number + 1)
+        let L = lua.pointer
+        let top = lua_gettop(L)
+        var record = CellRecord(number: number, source: source)
+        LuaInterrupts.clear()
+        lua.output.beginCapture()
+        let start = ContinuousClock.now
+        switch CellCompiler(lua: lua).compile(source, number: number) {
+        case .incomplete(let error), .failed(let error):
+            record.status = .error
+            record.error = error.message
+        case .ready(let kind, let arguments):
+            record.kind = kind
+            do {
+                try lua.protectedCall(arguments: arguments, results: Int(LUA_MULTRET))
+                keepValues(from: top + 1, to: lua_gettop(L), in: &record)
+            } catch let error as LuaError {
+                record.status = error.kind == .interrupted ? .interrupted : .error
+                record.error = Session.errorText(error)
+            } catch {
+                record.status = .error
+                record.error = "\(error)"
+            }
+        }
+        lua_settop(L, top)
+        let elapsed = ContinuousClock.now - start
+        record.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        record.output = lua.output.endCapture()
+        if record.status != .ok { lua.collectGarbage() }  // release the failed cell's temporaries
+        cells.append(record)
+        journal?.append(record)
+        return record
+    }
+
+    /// Stores the results of an expression cell in `_` and `Out[n]` and describes them.
+    private func keepValues(from first: Int32, to last: Int32, in record: inout CellRecord) {
+        guard record.kind != .statement, first <= last else { return }
+        let L = lua.pointer
+        // Raw writes: a metatable the user put on _G (strict mode) must not run from Swift.
+        lua_rawgeti(L, ember_registry_index(), lua_Integer(LUA_RIDX_GLOBALS))
+        lua_pushstring(L, "_")
+        lua_pushvalue(L, first)
+        lua_rawset(L, -3)
+        lua_pushstring(L, "Out")
+        if lua_rawget(L, -2) == LUA_TTABLE {
+            lua_pushvalue(L, first)
+            lua_rawseti(L, -2, lua_Integer(record.number))
+        }
+        lua_settop(L, last)
+        if record.kind == .expression || record.kind == .block {
+            let printer = ValuePrinter(lua: lua)
+            record.result = (first...last).map { printer.describe(at: $0) }.joined(separator: ", ")
+        }
+    }
+
+    /// The message, and the traceback when it shows more than the cell's own line.
+    static func errorText(_ error: LuaError) -> String {
+        if error.kind == .interrupted { return error.message }
+        var frames: [Substring] = []
+        for line in error.traceback.split(separator: "\n") {
+            frames.append(line)
+            if line.hasSuffix("in main chunk") { break }
+        }
+        let informative = frames.filter {
+            !$0.hasSuffix("in main chunk") && !$0.contains("[C]: in function 'error'") && !$0.contains("[C]: in ?")
+        }
+        guard !informative.isEmpty else { return error.message }
+        return error.message + "\nstack traceback:\n" + frames.joined(separator: "\n")
+    }
+
+    // MARK: - Namespace
+
+    /// The user's globals (those not present when the session started), with their type and
+    /// a one-line display, sorted by name.
+    public func userGlobals() -> [(name: String, type: String, summary: String)] {
+        let L = lua.pointer
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        lua_rawgeti(L, ember_registry_index(), lua_Integer(LUA_RIDX_GLOBALS))
+        let globals = lua_gettop(L)
+        var found: [(name: String, type: String, summary: String)] = []
+        var printer = ValuePrinter(lua: lua)
+        printer.maximumDepth = 1
+        printer.maximumStringLength = 40
+        lua_pushnil(L)
+        while lua_next(L, globals) != 0 {
+            defer { lua_settop(L, -2) }
+            guard lua_type(L, -2) == LUA_TSTRING else { continue }
+            let name = LuaCall.rawText(L, -2)
+            guard !baseline.contains(name), name != "_" else { continue }
+            let type = String(cString: lua_typename(L, lua_type(L, -1)))
+            let summary = printer.describe(at: -1).split(separator: "\n").first.map(String.init) ?? ""
+            found.append((name, type, summary))
+        }
+        return found.sorted { $0.name < $1.name }
+    }
+
+    /// Removes the user's globals, restores the globals the session started with, empties
+    /// `_` and `Out`, forgets the cells (so `%save` starts afresh) and notes it in the journal.
+    public func reset() {
+        if let restoreGlobals { _ = try? lua.call(restoreGlobals) }
+        resetOut()
+        cells = []
+        journal?.appendReset()
+    }
+
+    /// `Out` holds results weakly (LUA.md 3.8): a big tensor shown once is not pinned by it.
+    private func resetOut() {
+        _ = try? lua.evaluate("Out = setmetatable({}, {__mode = 'v'}) _ = nil")
+    }
+
+    private func installNotebookGlobals() {
+        resetOut()
+        let values = try? lua.evaluate("""
+            local saved, G, next, rawset = {}, _G, next, rawset
+            for k, v in next, G do saved[k] = v end
+            return function()
+                for k in next, G do if saved[k] == nil then rawset(G, k, nil) end end
+                for k, v in next, saved do rawset(G, k, v) end
+            end
+            """)
+        if case .function(let restore) = values?.first { restoreGlobals = restore }
+        baseline = Set(lua.globalNames())
+    }
+
+    /// Sets the global `arg` (lua.c's argument table) as part of the session's starting state,
+    /// so `%who` does not list it and `%reset` keeps it.
+    func setArguments(_ arguments: [String], scriptIndex: Int) {
+        ScriptRunner(lua: lua).setArguments(arguments, scriptIndex: scriptIndex)
+        installNotebookGlobals()
+    }
+}
