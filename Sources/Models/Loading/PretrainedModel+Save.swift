@@ -18,9 +18,7 @@ extension PretrainedModel {
         config["model_type"] = .string(Self.modelType)
         config["architectures"] = .array([.string(architecture)])
         config["dtype"] = .string("float32")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let bytes = Array(try encoder.encode(JSONValue.object(config))) + [0x0A]
+        let bytes = Array(ConfigWriter.text(config).utf8)
         let weights = stateDict().mapValues { $0.detached() }
         try SafeTensors.save(weights, metadata: ["format": "pt"], to: directory + "/model.safetensors")
         try AtomicFile.write(bytes, to: directory + "/config.json")
