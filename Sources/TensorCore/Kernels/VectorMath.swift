@@ -11,7 +11,11 @@ enum VectorMath {
     /// exponent bits. Inputs are clamped to the float32 range (e^x overflows past 88.7).
     @inline(__always)
     static func exp(_ x0: Vec) -> Vec {
-        let x = pointwiseMin(pointwiseMax(x0, Vec(repeating: -87.33654)), Vec(repeating: 88.72283))
+        // Clamped with masked blends: the stdlib's pointwiseMin/pointwiseMax are not inlined for
+        // SIMD16<Float> and ran element by element (a tenth of a ViT training step).
+        var x = x0
+        x.replace(with: -87.33654, where: x0 .< -87.33654)
+        x.replace(with: 88.72283, where: x0 .> 88.72283)
         // Adding 1.5·2^23 rounds to an integer held in the low mantissa bits.
         let shifted = x * 1.442695041 + 12_582_912
         let n = shifted - 12_582_912
