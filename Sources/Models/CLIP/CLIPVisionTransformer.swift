@@ -42,7 +42,7 @@ final class CLIPVisionTransformer: Module {
     /// Images `[N, C, S, S]` → `last_hidden_state` `[N, P+1, D]` and the pooled `[N, D]`.
     func callAsFunction(_ images: Tensor, hiddenStates: inout HiddenStates) throws -> (Tensor, Tensor) {
         let (n, d) = (images.shape[0], config.hiddenSize)
-        let patches = try patchEmbedding(images).flattened(from: 2).transposed(1, 2)  // [N, P, D]
+        let patches = try embedPatches(images, patchEmbedding)  // [N, P, D]
         let cls = try classEmbedding.reshaped([1, 1, d]).expanded(to: [n, 1, d])
         let tokens = try Tensor.cat([cls, patches], axis: 1) + positionEmbedding.weight  // [N, P+1, D]
         let last = try runCLIPLayers(layers, preLayerNorm(tokens), mask: nil, hiddenStates: &hiddenStates)

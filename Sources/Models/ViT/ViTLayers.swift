@@ -26,7 +26,7 @@ final class ViTEmbeddings: Module {
     /// the position table added.
     func callAsFunction(_ images: Tensor) throws -> Tensor {
         let b = images.shape[0], d = clsToken.shape[2]
-        let patches = try projection(images).flattened(from: 2).transposed(1, 2)  // [B, N, D]
+        let patches = try embedPatches(images, projection)  // [B, N, D]
         let tokens = try Tensor.cat([clsToken.expanded(to: [b, 1, d]), patches], axis: 1)  // [B, N+1, D]
         return try (tokens + positionEmbeddings).dropout(p: dropout, training: isTraining)
     }
