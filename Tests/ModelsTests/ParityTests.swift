@@ -14,12 +14,15 @@ import TestSupport
         let fixture = ModelFixture(name)
         let model = try Models.load(directory: fixture.directory).model
         let outputs = try noGrad { try model.forward(fixture.inputs) }
+        var worst = (key: "", error: 0.0)
         for (key, expected) in try fixture.tensors("outputs") where key != "loss_for_grads" {
             let actual = try #require(outputs[key], "\(name): no output '\(key)'")
             #expect(actual.shape == expected.shape, "\(name).\(key)")
             let error = relativeError(actual, expected)
             #expect(error < 1e-4, "\(name).\(key): relative error \(error)")
+            if error >= worst.error { worst = (key, error) }
         }
+        print("parity \(name): largest relative error \(worst.error) (\(worst.key))")
     }
 
     @Test(arguments: cases)
