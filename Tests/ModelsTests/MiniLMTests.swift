@@ -31,4 +31,17 @@ import TestSupport
         }
         #expect(relativeError(outputs["last_hidden_state"]!, expected["hidden_states.6"]!) < 1e-4)
     }
+
+    @Test(.enabled(if: present, "all-MiniLM-L6-v2 is not in the asset folder; run scripts/fetch-assets"))
+    func startsUNITER() throws {
+        let uniter = try UNITERModel(config: UNITERConfig(contentsOf: Self.model + "/config.json")).eval()
+        let report = try uniter.loadCheckpoint(directory: Self.model, strict: false)
+        #expect(report.unexpected.isEmpty)
+        #expect(!report.missing.isEmpty && report.missing.allSatisfy { $0.hasPrefix("uniter.img_embeddings.") || $0.hasPrefix("itm_output.") })
+        let expected = try SafeTensors.load(path: Self.reference)
+        let inputs = ModelInput(["input_ids": expected["input_ids"]!, "attention_mask": expected["attention_mask"]!])
+        let outputs = try noGrad { try uniter.forward(inputs) }
+        #expect(relativeError(outputs["last_hidden_state"]!, expected["hidden_states.6"]!) < 1e-4)
+        #expect(relativeError(outputs["pooler_output"]!, expected["pooler_output"]!) < 1e-4)
+    }
 }

@@ -5,7 +5,11 @@ import TensorCore
 /// or a sharded `model.safetensors.index.json`.
 func readCheckpoint(directory: String) throws -> (tensors: [String: Tensor], source: String) {
     let single = directory + "/model.safetensors", index = directory + "/model.safetensors.index.json"
-    if FileManager.default.fileExists(atPath: single) { return (try SafeTensors.load(path: single), single) }
-    if FileManager.default.fileExists(atPath: index) { return (try SafeTensors.loadSharded(indexPath: index), index) }
+    do {
+        if FileManager.default.fileExists(atPath: single) { return (try SafeTensors.load(path: single), single) }
+        if FileManager.default.fileExists(atPath: index) { return (try SafeTensors.loadSharded(indexPath: index), index) }
+    } catch let error as TensorError {
+        throw ModelError.checkpoint(error.description)  // the reader's message names the file and tensor
+    }
     throw ModelError.checkpoint("\(directory): no model.safetensors or model.safetensors.index.json")
 }
