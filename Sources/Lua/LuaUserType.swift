@@ -24,6 +24,9 @@ public final class LuaUserType<T: AnyObject> {
     private unowned let lua: LuaState
     private var getters: [String: (T, LuaCall) throws -> Int] = [:]
     private var setters: [String: (T, LuaCall) throws -> Void] = [:]
+    private var elementGetter: ((T, LuaCall) throws -> Int)?
+    private var elementSetter: ((T, LuaCall) throws -> Void)?
+    private var indexIsFunction = false
     private var closeAction: ((T) -> Void)?
 
     init(name: String, summary: String, lua: LuaState) {
@@ -66,8 +69,22 @@ public final class LuaUserType<T: AnyObject> {
         _ body: @escaping (T, LuaCall) throws -> Int
     ) {
         lua.docs.add(LuaDoc(name: "\(name).\(property)", signature: signature, summary: summary))
-        if getters.isEmpty { installIndexFunction() }
+        installIndexFunction()
         getters[property] = body
+    }
+
+    /// Registers `obj[key]` and `obj[key] = value` for keys that are not strings (`t[1]`,
+    /// `t[-1] = 0`): `get` sees the key at position 2 and pushes the element; `set` reads the key
+    /// at 2 and the value at 3. String keys keep meaning methods and properties.
+    public func elements(
+        _ signature: String, _ summary: String,
+        get: @escaping (T, LuaCall) throws -> Int,
+        set: ((T, LuaCall) throws -> Void)? = nil
+    ) {
+        lua.docs.add(LuaDoc(name: "\(name)[]", signature: signature, summary: summary))
+        installIndexFunction()
+        elementGetter = get
+        elementSetter = set
     }
 
     /// Makes the property `obj.name = value` settable; `body` reads the value at position 3.
@@ -96,11 +113,11 @@ public final class LuaUserType<T: AnyObject> {
         }
     }
 
-    /// What `#obj` returns.
-    public func length(_ body: @escaping (T) -> Int) {
+    /// What `#obj` returns; a thrown error becomes the Lua error of `#obj`.
+    public func length(_ body: @escaping (T) throws -> Int) {
         withMetatable { L in
             lua.pushFunction(named: "\(name).__len") { call in
-                call.push(body(try call.object(at: 1, as: T.self)))
+                call.push(try body(try call.object(at: 1, as: T.self)))
             }
             lua_setfield(L, -2, "__len")
         }
@@ -128,6 +145,10 @@ public final class LuaUserType<T: AnyObject> {
             lua_setfield(L, -2, "__close")
             lua.pushFunction(named: "\(name).__newindex") { [unowned self] call in
                 let object = try call.object(at: 1, as: T.self)
+                if lua_type(call.pointer, 2) != LUA_TSTRING, let setter = self.elementSetter {
+                    try setter(object, call)
+                    return 0
+                }
                 let key = call.rawString(at: 2) ?? call.typeName(at: 2)
                 guard let setter = self.setters[key] else {
                     throw LuaMessageError("\(self.name) has no settable field '\(key)'")
@@ -139,12 +160,16 @@ public final class LuaUserType<T: AnyObject> {
         }
     }
 
-    /// Replaces the `__index` table by a function: method table first, then properties.
+    /// Replaces the `__index` table by a function: method table first, then properties; keys
+    /// that are not strings go to the element getter.
     private func installIndexFunction() {
+        guard !indexIsFunction else { return }
+        indexIsFunction = true
         withMetatable { L in
             lua.pushFunction(named: "\(name).__index") { [unowned self] call in
                 guard lua_type(call.pointer, 2) == LUA_TSTRING, let key = call.rawString(at: 2) else {
-                    return call.pushNil()
+                    guard let getter = self.elementGetter else { return call.pushNil() }
+                    return try getter(call.object(at: 1, as: T.self), call)
                 }
                 lua_getmetatable(call.pointer, 1)
                 lua_getfield(call.pointer, -1, "__methods")

@@ -8,8 +8,10 @@ import Lua
 public enum EmberLibraries {
     /// The installers, in opening order: each registers one global library table (`tensor`,
     /// `nn`, `text`, `data`, `optim`, `train`, `plot`) with ``LuaState/library(_:summary:)``.
-    /// The list is empty until those libraries arrive.
-    static let installers: [@Sendable (LuaState) -> Void] = []
+    static let installers: [@Sendable (LuaState) -> Void] = [
+        TensorLibrary.install(into:),
+        TextLibrary.install(into:),
+    ]
 
     /// Installs every Ember library into `lua` and makes `require("ember")` return a table
     /// holding all libraries registered in the state (`require("ember").tensor == tensor`).

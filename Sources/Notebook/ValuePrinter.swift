@@ -100,7 +100,8 @@ struct ValuePrinter {
     private func render(_ node: Node, indent: String) -> String {
         switch node {
         case .atom(let text):
-            return text
+            // A multi-line value (a tensor) inside a table keeps its lines under its key.
+            return indent.isEmpty ? text : text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent)
         case .table(let entries, let more):
             if entries.isEmpty && more == 0 { return "{}" }
             let items = entries.map { entry in (entry.key.map { "\($0) = " } ?? "") + render(entry.value, indent: indent + "  ") }

@@ -34,7 +34,8 @@ extension Tensor {
     /// `shape` filled with `value` (converted to `dtype`).
     public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) -> Tensor {
         let t = Tensor(zeros: shape, dtype: dtype)
-        if value != 0 { t.fill(value) }
+        // The storage is +0 already; -0 (value == 0 too) still needs writing.
+        if value != 0 || value.sign == .minus { t.fill(value) }
         return t
     }
 

@@ -88,7 +88,15 @@ final class Fixture {
         type.property("value", "c.value", "The value.") { c, call in call.push(c.value) }
         type.setter("value") { c, call in c.value = try call.integer(at: 3) }
         type.tostring { "Counter(\($0.value))" }
-        type.length { $0.value }
+        type.length { c in
+            guard c.value >= 0 else { throw LuaMessageError("negative counter has no length") }
+            return c.value
+        }
+        type.elements("c[k]", "k times the value; c[k] = v sets the value to k * v.") { c, call in
+            call.push(c.value * (try call.integer(at: 2)))
+        } set: { c, call in
+            c.value = try call.integer(at: 2) * call.integer(at: 3)
+        }
         type.onClose { $0.closed = true }
         type.metamethod(.add, "c + n or n + c") { call in
             var total = 0.0

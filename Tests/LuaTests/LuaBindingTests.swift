@@ -77,6 +77,23 @@ extension LuaTargetTests {
             #expect(message == "[1]:6: calling 'Counter:get' on bad self (Counter is closed)")
         }
 
+        @Test func elementsTakeKeysThatAreNotNames() throws {
+            let fixture = Fixture()
+            let values = try fixture.lua.evaluate("""
+                local c = counter.new(3)
+                local read = c[2]
+                c[4] = 5
+                return read, c.value, c:get(), c.missing
+                """)
+            #expect(values.prefix(3).map { $0.integer } == [6, 20, 20])
+            #expect(values[3].typeName == "nil")
+            #expect(errorMessage("local c = counter.new(1); return c[{}]")
+                == "[1]:1: bad argument #2 to 'Counter.__index' (number expected, got table)")
+            #expect(errorMessage("local c = counter.new(1); c.nope = 1") == "[1]:1: Counter has no settable field 'nope'")
+            #expect(errorMessage("return #counter.new(-1)") == "[1]:1: negative counter has no length")
+            #expect(fixture.lua.docs.lookup("Counter[]")?.signature == "c[k]")
+        }
+
         @Test func optionsAreRead() throws {
             let fixture = Fixture()
             #expect(try fixture.lua.evaluate("return counter.sum(1, 2, {scale = 2})")[0].number == 6)

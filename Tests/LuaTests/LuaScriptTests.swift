@@ -6,8 +6,12 @@ import Testing
 private let scriptDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lua")
 
+/// Scripts named after an Ember library (`tensor*.lua`, `text*.lua`, …) need the libraries and
+/// are run by LuaBindingsTests instead.
+private let libraryPrefixes = ["tensor", "text", "nn", "data", "optim", "train", "plot"]
+
 private let scripts = ((try? FileManager.default.contentsOfDirectory(atPath: scriptDirectory.path)) ?? [])
-    .filter { $0.hasSuffix(".lua") }.sorted()
+    .filter { name in name.hasSuffix(".lua") && !libraryPrefixes.contains { name.hasPrefix($0) } }.sorted()
 
 extension LuaTargetTests {
     @Suite struct LuaScriptTests {

@@ -42,6 +42,24 @@ import Testing
         #expect(failing.result?.hasPrefix("<__tostring failed:") == true)
     }
 
+    /// A multi-line value (a tensor's display) inside a table keeps its lines under its key.
+    @Test func multiLineValuesStayIndentedInTables() {
+        let s = QuietSession()
+        s.run("m = setmetatable({}, {__tostring = function() return 'Matrix\\n[[1, 2],\\n [3, 4]]' end})")
+        #expect(s.run("{a = m, b = {c = m}}").result == """
+            {
+              a = Matrix
+              [[1, 2],
+               [3, 4]],
+              b = {
+                c = Matrix
+                [[1, 2],
+                 [3, 4]]
+              }
+            }
+            """)
+    }
+
     @Test func bigTablesAreCut() {
         let s = QuietSession()
         let result = s.run("local t = {} for i = 1, 1000 do t[i] = i end return t").result

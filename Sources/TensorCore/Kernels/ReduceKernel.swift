@@ -24,12 +24,13 @@ struct ReductionPlan {
     }
 }
 
-/// Reduces `x` (float32 or float64; int64 for sums of ints) over `plan.axes`; the result has
-/// `plan.droppedShape`. Arg-reductions return int64 indices into the flattened reduced axes.
+/// Reduces `x` (float32, float64 or int64, which stays exact; bool sums as int64) over
+/// `plan.axes`; the result has `plan.droppedShape`. Arg-reductions return int64 indices into the
+/// flattened reduced axes.
 func reduceKernel(_ x0: Tensor, _ plan: ReductionPlan, _ kind: ReduceKind) -> Tensor {
     var x = x0
-    if !(x.dtype == .float32 || x.dtype == .float64 || (x.dtype == .int64 && kind == .sum)) {
-        x = x0.detached().converted(to: x0.dtype == .bool || x0.dtype == .int64 ? (kind == .sum ? .int64 : .float32) : .float32)
+    if !(x.dtype == .float32 || x.dtype == .float64 || x.dtype == .int64) {
+        x = x0.detached().converted(to: x0.dtype == .bool && kind == .sum ? .int64 : .float32)
     }
     let outType: DType = kind == .argmax || kind == .argmin ? .int64 : x.dtype
     let out = Tensor(zeros: plan.droppedShape, dtype: outType)

@@ -51,8 +51,8 @@ func unaryKernel(_ x0: Tensor, _ kind: UnaryKind) -> Tensor {
     case .neg: run { -$0 }
     case .exp: run(VectorMath.exp)
     case .log: run(VectorMath.log)
-    case .sqrt: run { $0.squareRoot() }
-    case .rsqrt: run { 1 / $0.squareRoot() }
+    case .sqrt: run(VectorMath.sqrt)
+    case .rsqrt: run { 1 / VectorMath.sqrt($0) }
     case .abs: run(VectorMath.abs)
     case .sign: run { v in
         Vec(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0)

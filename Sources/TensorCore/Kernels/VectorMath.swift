@@ -3,10 +3,25 @@
 /// error below 3e-7 for exp, log, tanh and sigmoid, below 2e-5 for GELU (its far negative tail
 /// amplifies the rounding of x²). Results below 1e-30 in magnitude may come out as zero when an
 /// intermediate e^x underflows.
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 typealias Vec = SIMD16<Float>
 typealias VecI = SIMD16<Int32>
 
-enum VectorMath {
+public enum VectorMath {
+    /// Lane-wise √x, correctly rounded. `SIMD.squareRoot()` is lowered one lane at a time
+    /// (sixteen `sqrtss`); the AVX instruction takes eight lanes at once.
+    @inline(__always)
+    public static func sqrt(_ v: SIMD16<Float>) -> SIMD16<Float> {
+        #if arch(x86_64)
+        return SIMD16(lowHalf: _mm256_sqrt_ps(v.lowHalf), highHalf: _mm256_sqrt_ps(v.highHalf))
+        #else
+        return v.squareRoot()
+        #endif
+    }
+
     /// e^x: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2^n through the
     /// exponent bits. Inputs are clamped to the float32 range (e^x overflows past 88.7).
     @inline(__always)

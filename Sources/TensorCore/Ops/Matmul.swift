@@ -14,7 +14,8 @@ extension Tensor {
         let b = other.rank == 1 ? try other.unsqueezed(at: 1) : other
         var y = try a.matmul2D(b, shapes: (shape, other.shape))
         if other.rank == 1 { y = try y.squeezed(at: -1) }
-        if rank == 1 { y = try y.squeezed(at: -2) }
+        // After the column axis went, a vector · vector product has one axis left, not two.
+        if rank == 1 { y = try y.squeezed(at: other.rank == 1 ? -1 : -2) }
         return y
     }
 
