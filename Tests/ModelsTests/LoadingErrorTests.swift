@@ -52,7 +52,7 @@ import Testing
         let directory = try Self.savedBert()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.editConfig(directory) { $0["model_type"] = nil }
-        #expect(Self.loadError(directory) == directory + "/config.json: missing required field 'model_type'")
+        #expect(Self.loadError(directory) == directory + "/config.json: missing required field 'model_type' (for a UNITER repository config, load with UNITERModel)")
     }
 
     @Test func nestedFieldsAreNamedWithTheirPath() throws {

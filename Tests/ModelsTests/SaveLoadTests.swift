@@ -33,7 +33,7 @@ import TestSupport
     @Test(arguments: ParityTests.cases)
     func referenceModelsRoundTrip(_ name: String) throws {
         let fixture = ModelFixture(name)
-        let model = try Models.load(directory: fixture.directory).model
+        let model = try fixture.model()
         let reloaded = try Self.roundTrip(model)
         let inputs = try fixture.inputs
         let a = try noGrad { try model.forward(inputs) }, b = try noGrad { try reloaded.forward(inputs) }

@@ -25,7 +25,7 @@ import Testing
     func saveModels() throws {
         for name in ParityTests.cases {
             let fixture = ModelFixture(name)
-            try write("reference-" + name, Models.load(directory: fixture.directory).model, fixture.tensors("inputs"), returnLoss: true)
+            try write("reference-" + name, fixture.model(), fixture.tensors("inputs"), returnLoss: true)
         }
         let g = RandomGenerator(seed: 21)
         let ids = try Tensor.randint(1, 30, shape: [2, 6], generator: g)

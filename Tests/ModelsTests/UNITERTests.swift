@@ -12,7 +12,7 @@ import TestSupport
         // [padded text | padded regions] layout gives the same pooled output and the same
         // hidden states at every valid position.
         let fixture = ModelFixture("uniter")
-        let model = try Models.load(directory: fixture.directory).model
+        let model = try fixture.model()
         let repo = try fixture.tensors("inputs")
         let (b, l) = (repo["input_ids"]!.shape[0], repo["input_ids"]!.shape[1])
         let k = repo["img_feat"]!.shape[1]
@@ -39,7 +39,7 @@ import TestSupport
     }
 
     @Test func startsFromABertCheckpointReportingWhatItLacked() throws {
-        let fixture = ModelFixture("bert")
+        let fixture = ModelFixture("bert-model")
         let bert = try Models.load(directory: fixture.directory).model
         let uniter = try UNITERModel(config: UNITERConfig(contentsOf: fixture.directory + "/config.json")).eval()
         let report = try uniter.loadCheckpoint(directory: fixture.directory, strict: false)
@@ -49,11 +49,46 @@ import TestSupport
         }))
         #expect(throws: ModelError.self) { _ = try UNITERModel.load(directory: fixture.directory) }
         // Text alone through UNITER is BERT (its −10000 mask drops padding as exactly).
-        var inputs = try fixture.tensors("inputs")
-        inputs["token_type_ids"] = nil
+        let inputs = try fixture.tensors("inputs")
         let expected = try noGrad { try bert.forward(ModelInput(inputs)) }
         let actual = try noGrad { try uniter.forward(ModelInput(inputs)) }
         #expect(relativeError(actual["last_hidden_state"]!, expected["last_hidden_state"]!) < 1e-6)
         #expect(relativeError(actual["pooler_output"]!, expected["pooler_output"]!) < 1e-6)
+    }
+
+    @Test func loadsUNITERsBertInitCheckpoint() throws {
+        // uniter-base-init.pt: the backbone under UNITER's BERT-init names (LayerNorm.gamma/beta,
+        // float32 legacy torch.save), no image embeddings or heads.
+        let initial = ModelFixture("uniter-init")
+        let model = try UNITERModel(config: UNITERConfig(contentsOf: initial.directory + "/config.json"))
+        let report = try model.loadCheckpoint(directory: initial.directory, strict: false)
+        #expect(report.unexpected.isEmpty)
+        #expect(!report.missing.isEmpty && report.missing.allSatisfy { $0.hasPrefix("uniter.img_embeddings.") || $0.hasPrefix("itm_output.") })
+        let full = try ModelFixture("uniter").model().stateDict()
+        for (name, value) in model.stateDict() where !report.missing.contains(name) {
+            #expect(value.toArray(of: Float.self) == full[name]!.toArray(of: Float.self), "\(name)")
+        }
+    }
+
+    @Test func classificationHeadIsUNITERsVQAHead() throws {
+        let fixture = ModelFixture("uniter")
+        var config = try UNITERConfig(contentsOf: fixture.directory + "/config.json")
+        config.bert.labels = ClassLabels(count: 5)
+        let model = try UNITERModel(config: config).eval()
+        let report = try model.loadCheckpoint(directory: fixture.directory, strict: false)
+        #expect(report.missing.allSatisfy { $0.hasPrefix("vqa_output.") } && report.missing.count == 6)
+        var inputs = try fixture.tensors("inputs")
+        inputs["labels"] = try Tensor(shape: [2], scalars: [Int64(4), 1])
+        let out = try noGrad { try model.forward(ModelInput(inputs)) }
+        let s = model.stateDict()
+        let hidden = try out["pooler_output"]!.linear(weight: s["vqa_output.0.weight"]!, bias: s["vqa_output.0.bias"]!).gelu()
+        let normed = try hidden.layerNorm([64], weight: s["vqa_output.2.weight"]!, bias: s["vqa_output.2.bias"]!, eps: 1e-12)
+        let logits = try normed.linear(weight: s["vqa_output.3.weight"]!, bias: s["vqa_output.3.bias"]!)
+        #expect(relativeError(out["logits"]!, logits) < 1e-6)
+        #expect(relativeError(out["loss"]!, try Loss.crossEntropy(logits, inputs["labels"]!)) < 1e-6)
+        // Soft VQA targets [B, C] take the binary cross-entropy, as UNITER's VQA training.
+        inputs["labels"] = Tensor.rand([2, 5], generator: RandomGenerator(seed: 2))
+        let soft = try noGrad { try model.forward(ModelInput(inputs))["loss"]! }
+        #expect(relativeError(soft, try Loss.bceWithLogits(logits, inputs["labels"]!)) < 1e-6)
     }
 }

@@ -32,8 +32,8 @@ final class BertEmbeddings: Module {
             throw ModelError.input("\(model): \(l) tokens exceed max_position_embeddings \(positionEmbeddings.weight.shape[0])")
         }
         for (name, t) in [("token_type_ids", tokenTypes), ("position_ids", positions)] {
-            if let t, t.shape != [b, l] && t.shape != [l] {
-                throw ModelError.input("\(model): \(name) must be [\(b), \(l)] like input_ids, got \(t.shape)")
+            if let t, t.shape != [b, l] && t.shape != [1, l] && t.shape != [l] {
+                throw ModelError.input("\(model): \(name) must be [\(b), \(l)] like input_ids (or [1, \(l)] for every row), got \(t.shape)")
             }
         }
         let word = try lookup(wordEmbeddings, ids, paddingIndex: paddingIndex, model: model, input: "input_ids")

@@ -9,7 +9,8 @@ import TensorCore
 /// Outputs: `text_embeds` `[Bt, P]` and `image_embeds` `[Bi, P]` (L2-normalised), with both
 /// inputs `logits_per_text` `[Bt, Bi]` and `logits_per_image` `[Bi, Bt]`, and `loss` (the mean
 /// of the cross-entropies over rows and columns, diagonal targets; needs Bt = Bi). The towers'
-/// outputs come as `text_model_output.last_hidden_state` and `vision_model_output.*`; as in
+/// outputs come as `text_model_output.last_hidden_state` (and `.hidden_states.k`) and
+/// `vision_model_output.*`; as in
 /// transformers 5.x, their `pooler_output` is the projected, unnormalised embedding
 /// (`get_text_features`). A video's image embedding is the mean over frames of the per-frame
 /// projected pooled outputs, normalised afterwards.
@@ -79,7 +80,7 @@ public final class CLIPModel: Module, ConfiguredModel {
             let features = try textProjection(pooled)
             outputs["text_model_output.last_hidden_state"] = last
             outputs["text_model_output.pooler_output"] = features
-            try hidden.write(into: &outputs)
+            try hidden.write(into: &outputs, prefix: "text_model_output.")
             text = try Loss.normalized(features)
             outputs["text_embeds"] = text
         }
@@ -90,9 +91,7 @@ public final class CLIPModel: Module, ConfiguredModel {
             let features = try vision.pooled(visualProjection(pooled))
             outputs["vision_model_output.last_hidden_state"] = try vision.perFrame(last)
             outputs["vision_model_output.pooler_output"] = features
-            var visionStates: [String: Tensor] = [:]
-            try hidden.write(into: &visionStates, vision.perFrame)
-            for (k, v) in visionStates { outputs["vision_model_output." + k] = v }
+            try hidden.write(into: &outputs, prefix: "vision_model_output.", vision.perFrame)
             image = try Loss.normalized(features)
             outputs["image_embeds"] = image
         }

@@ -9,9 +9,9 @@ struct HiddenStates {
 
     mutating func append(_ x: Tensor) { states?.append(x) }
 
-    /// Adds `hidden_states.0` … `hidden_states.<L>` to `outputs`, each passed through `shape`
-    /// (which restores video axes).
-    func write(into outputs: inout [String: Tensor], _ shape: (Tensor) throws -> Tensor = { $0 }) throws {
-        for (i, h) in (states ?? []).enumerated() { outputs["hidden_states.\(i)"] = try shape(h) }
+    /// Adds `<prefix>hidden_states.0` … `<prefix>hidden_states.<L>` to `outputs`, each passed
+    /// through `shape` (which restores video axes).
+    func write(into outputs: inout [String: Tensor], prefix: String = "", _ shape: (Tensor) throws -> Tensor = { $0 }) throws {
+        for (i, h) in (states ?? []).enumerated() { outputs["\(prefix)hidden_states.\(i)"] = try shape(h) }
     }
 }

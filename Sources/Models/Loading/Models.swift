@@ -33,7 +33,10 @@ public enum Models {
     /// `model_type` and optionally `architectures`).
     /// - Throws: ``ModelError/config(_:)`` naming `source` and the field at fault.
     public static func build(config json: [String: JSONValue], source: String = "config") throws -> any PretrainedModel {
-        guard let typeValue = json["model_type"] else { throw ModelError.config("\(source): missing required field 'model_type'") }
+        guard let typeValue = json["model_type"] else {
+            // UNITER's repository configs name no model type; UNITERModel.load reads them.
+            throw ModelError.config("\(source): missing required field 'model_type' (for a UNITER repository config, load with UNITERModel)")
+        }
         guard case .string(let type) = typeValue else { throw ModelError.config("\(source): field 'model_type': expected a string") }
         guard let family = families.first(where: { $0.modelTypes.contains(type) }) else {
             throw ModelError.config("\(source): field 'model_type': '\(type)' is not one Ember builds (\(modelTypes.joined(separator: ", ")))")
