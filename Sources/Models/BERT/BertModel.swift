@@ -31,7 +31,7 @@ public final class BertModel: Module, ConfiguredModel {
     public var architecture: String { "BertModel" }
     public override var typeName: String { "BertModel" }
     public override var summaryDetail: String {
-        "vocab \(config.vocabSize), \(config.hiddenSize) wide, \(config.numHiddenLayers) layers, \(config.numAttentionHeads) heads"
+        "vocab \(config.vocabSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
 
     /// `last_hidden_state` `[B, L, D]` and the pooled `[CLS]` `[B, D]` (nil without a pooler).
@@ -100,7 +100,7 @@ public final class BertForSequenceClassification: Module, ConfiguredModel {
 
     public var architecture: String { "BertForSequenceClassification" }
     public override var typeName: String { "BertForSequenceClassification" }
-    public override var summaryDetail: String { "\(config.labels!.count) classes" }
+    public override var summaryDetail: String { counted(config.labels!.count, "class", plural: "classes") }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         var hidden = HiddenStates(enabled: input.outputHiddenStates)

@@ -48,7 +48,7 @@ public final class CLIPModel: Module, ConfiguredModel {
 
     public var architecture: String { "CLIPModel" }
     public override var typeName: String { "CLIPModel" }
-    public override var summaryDetail: String { "embeddings \(config.projectionDim)" }
+    public override var summaryDetail: String { "\(config.projectionDim)-d shared space" + (audioModel == nil ? "" : ", with audio") }
 
     /// The unnormalised text embeddings `[B, P]` (`get_text_features`).
     public func textFeatures(inputIDs: Tensor, attentionMask: Tensor? = nil) throws -> Tensor {

@@ -25,7 +25,7 @@ final class CLIPTextTransformer: Module {
 
     override var typeName: String { "CLIPTextTransformer" }
     override var summaryDetail: String {
-        "vocab \(config.vocabSize), \(config.hiddenSize) wide, \(config.numHiddenLayers) layers, \(config.numAttentionHeads) heads"
+        "vocab \(config.vocabSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
 
     /// `input_ids` `[B, L]` (and an optional `[B, L]` padding mask) → `last_hidden_state`

@@ -36,7 +36,7 @@ final class CLIPVisionTransformer: Module {
 
     override var typeName: String { "CLIPVisionTransformer" }
     override var summaryDetail: String {
-        "\(config.imageSize)px/\(config.patchSize), \(config.hiddenSize) wide, \(config.numHiddenLayers) layers, \(config.numAttentionHeads) heads"
+        "\(config.imageSize)px/\(config.patchSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
 
     /// Images `[N, C, S, S]` → `last_hidden_state` `[N, P+1, D]` and the pooled `[N, D]`.

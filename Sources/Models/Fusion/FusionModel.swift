@@ -62,7 +62,7 @@ public final class FusionModel: Module, ConfiguredModel {
 
     public var architecture: String { "EmberFusionModel" }
     public override var typeName: String { "FusionModel" }
-    public override var summaryDetail: String { "\(config.fusion.rawValue), \(config.labels.count) classes" }
+    public override var summaryDetail: String { "\(config.fusion.rawValue), " + counted(config.labels.count, "class", plural: "classes") }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         let pixels = try VisionInput(pixelValues: input.require("pixel_values", for: typeName), channels: config.vision.numChannels,

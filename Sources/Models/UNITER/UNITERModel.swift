@@ -53,8 +53,8 @@ public final class UNITERModel: Module, ConfiguredModel {
     public var architecture: String { "UniterModel" }
     public override var typeName: String { "UNITERModel" }
     public override var summaryDetail: String {
-        "\(config.bert.hiddenSize) wide, \(config.bert.numHiddenLayers) layers, regions \(config.imgDim)-d"
-            + (head.map { ", \($0.classes) classes" } ?? "")
+        "\(encoderShape(width: config.bert.hiddenSize, layers: config.bert.numHiddenLayers, heads: config.bert.numAttentionHeads)), \(config.imgDim)-d regions"
+            + (head.map { ", " + counted($0.classes, "class", plural: "classes") } ?? "")
     }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {

@@ -41,7 +41,7 @@ public final class ViTModel: Module, ConfiguredModel {
     public var architecture: String { "ViTModel" }
     public override var typeName: String { "ViTModel" }
     public override var summaryDetail: String {
-        "\(config.imageSize)px/\(config.patchSize), \(config.hiddenSize) wide, \(config.numHiddenLayers) layers, \(config.numAttentionHeads) heads"
+        "\(config.imageSize)px/\(config.patchSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
 
     /// Images `[N, C, S, S]` → `last_hidden_state` `[N, P+1, D]` (after the final LayerNorm).
@@ -110,7 +110,7 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
 
     public var architecture: String { "ViTForImageClassification" }
     public override var typeName: String { "ViTForImageClassification" }
-    public override var summaryDetail: String { "\(config.labels!.count) classes" }
+    public override var summaryDetail: String { counted(config.labels!.count, "class", plural: "classes") }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         let vision = try VisionInput(pixelValues: input.require("pixel_values", for: typeName), channels: config.numChannels,
