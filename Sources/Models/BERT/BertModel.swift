@@ -13,10 +13,12 @@ public final class BertModel: Module, ConfiguredModel {
     let layers: ModuleList<BertLayer>
     let pooler: Linear?
 
-    /// A BERT with a pooler, initialised from scratch.
-    public convenience init(config: BertConfig) throws { try self.init(config: config, addPoolingLayer: true) }
+    /// A BERT with a pooler.
+    public convenience init(config: BertConfig, initialization: WeightInitialization) throws {
+        try self.init(config: config, addPoolingLayer: true, initialization: initialization)
+    }
 
-    public init(config: BertConfig, addPoolingLayer: Bool) throws {
+    public init(config: BertConfig, addPoolingLayer: Bool, initialization: WeightInitialization = .huggingFace) throws {
         self.config = config
         embeddings = BertEmbeddings(config)
         layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try BertLayer(config) })
@@ -25,7 +27,7 @@ public final class BertModel: Module, ConfiguredModel {
         register(child: "embeddings", embeddings)
         register(child: "encoder", Scope("BertEncoder", ["layer": layers]))
         if let pooler { register(child: "pooler", Scope("BertPooler", ["dense": pooler])) }
-        initializeBert(self, config)
+        if initialization == .huggingFace { initializeBert(self, config) }
     }
 
     public var architecture: String { "BertModel" }
@@ -85,17 +87,17 @@ public final class BertForSequenceClassification: Module, ConfiguredModel {
     let dropout: Double
 
     /// Defaults to 2 classes, as Hugging Face, when `config.labels` is nil.
-    public init(config: BertConfig) throws {
+    public init(config: BertConfig, initialization: WeightInitialization) throws {
         var config = config
         if config.labels == nil { config.labels = ClassLabels(count: 2) }
         self.config = config
-        bert = try BertModel(config: config)
+        bert = try BertModel(config: config, initialization: initialization)
         classifier = Linear(config.hiddenSize, config.labels!.count)
         dropout = config.classifierDropout ?? config.hiddenDropoutProb
         super.init()
         register(child: "bert", bert)
         register(child: "classifier", classifier)
-        initializeWeights(of: classifier, std: config.initializerRange)
+        if initialization == .huggingFace { initializeWeights(of: classifier, std: config.initializerRange) }
     }
 
     public var architecture: String { "BertForSequenceClassification" }

@@ -29,7 +29,6 @@ final class CLIPEncoderLayer: Module {
         register(child: "layer_norm1", layerNorm1)
         register(child: "mlp", Scope("CLIPMLP", ["fc1": fc1, "fc2": fc2]))
         register(child: "layer_norm2", layerNorm2)
-        initializeCLIPLayer(config)
     }
 
     override var typeName: String { "CLIPEncoderLayer" }
@@ -45,7 +44,7 @@ final class CLIPEncoderLayer: Module {
 
     /// CLIP's scaled initialisation: q/k/v `D^-½·(2L)^-½`, out_proj `D^-½`, fc1 `(2D)^-½`,
     /// fc2 `D^-½·(2L)^-½` (each times `initializer_factor`); zero biases.
-    private func initializeCLIPLayer<C: CLIPTowerConfig>(_ config: C) {
+    func resetParameters<C: CLIPTowerConfig>(_ config: C) {
         let d = Double(config.hiddenSize), f = config.initializerFactor
         let inStd = 1 / d.squareRoot() / Double(2 * config.numHiddenLayers).squareRoot() * f
         for (linear, std) in [(qProj, inStd), (kProj, inStd), (vProj, inStd), (outProj, f / d.squareRoot()),

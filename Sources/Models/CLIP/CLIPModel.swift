@@ -27,7 +27,7 @@ public final class CLIPModel: Module, ConfiguredModel {
     var audioProjection: Linear?
     var audioLogitScale: Tensor?
 
-    public init(config: CLIPConfig) throws {
+    public init(config: CLIPConfig, initialization: WeightInitialization) throws {
         self.config = config
         textModel = try CLIPTextTransformer(config.textConfig)
         visionModel = try CLIPVisionTransformer(config.visionConfig)
@@ -40,10 +40,16 @@ public final class CLIPModel: Module, ConfiguredModel {
         register(child: "visual_projection", visualProjection)
         register(child: "text_projection", textProjection)
         register(parameter: "logit_scale", logitScale)
-        let f = config.initializerFactor
-        setNormal(visualProjection.weight, std: f / Double(config.visionConfig.hiddenSize).squareRoot())
-        setNormal(textProjection.weight, std: f / Double(config.textConfig.hiddenSize).squareRoot())
-        if let audio = config.audioConfig { try attachAudioTower(buildAudioTower(audio, source: "config.audio_config")) }
+        if initialization == .huggingFace {
+            textModel.resetParameters()
+            visionModel.resetParameters()
+            let f = config.initializerFactor
+            setNormal(visualProjection.weight, std: f / Double(config.visionConfig.hiddenSize).squareRoot())
+            setNormal(textProjection.weight, std: f / Double(config.textConfig.hiddenSize).squareRoot())
+        }
+        if let audio = config.audioConfig {
+            try attachAudioTower(buildAudioTower(audio, source: "config.audio_config", initialization: initialization))
+        }
     }
 
     public var architecture: String { "CLIPModel" }

@@ -19,8 +19,13 @@ final class CLIPTextTransformer: Module {
         register(child: "embeddings", Scope("CLIPTextEmbeddings", ["token_embedding": tokenEmbedding, "position_embedding": positionEmbedding]))
         register(child: "encoder", Scope("CLIPEncoder", ["layers": layers]))
         register(child: "final_layer_norm", finalLayerNorm)
+    }
+
+    /// CLIP's initialisation of the tower: N(0, (0.02·factor)²) embeddings, scaled layers.
+    func resetParameters() {
         setNormal(tokenEmbedding.weight, std: 0.02 * config.initializerFactor)
         setNormal(positionEmbedding.weight, std: 0.02 * config.initializerFactor)
+        for layer in layers.items { layer.resetParameters(config) }
     }
 
     override var typeName: String { "CLIPTextTransformer" }

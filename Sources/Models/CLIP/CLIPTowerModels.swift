@@ -12,11 +12,12 @@ public final class CLIPTextModel: Module, ConfiguredModel {
     public let config: CLIPTextConfig
     let textModel: CLIPTextTransformer
 
-    public init(config: CLIPTextConfig) throws {
+    public init(config: CLIPTextConfig, initialization: WeightInitialization) throws {
         self.config = config
         textModel = try CLIPTextTransformer(config)
         super.init()
         register(child: "text_model", textModel)
+        if initialization == .huggingFace { textModel.resetParameters() }
     }
 
     public var architecture: String { "CLIPTextModel" }
@@ -48,11 +49,12 @@ public final class CLIPVisionModel: Module, ConfiguredModel {
     public let config: CLIPVisionConfig
     let visionModel: CLIPVisionTransformer
 
-    public init(config: CLIPVisionConfig) throws {
+    public init(config: CLIPVisionConfig, initialization: WeightInitialization) throws {
         self.config = config
         visionModel = try CLIPVisionTransformer(config)
         super.init()
         register(child: "vision_model", visionModel)
+        if initialization == .huggingFace { visionModel.resetParameters() }
     }
 
     public var architecture: String { "CLIPVisionModel" }

@@ -28,10 +28,16 @@ final class CLIPVisionTransformer: Module {
         register(child: "pre_layrnorm", preLayerNorm)
         register(child: "encoder", Scope("CLIPEncoder", ["layers": layers]))
         register(child: "post_layernorm", postLayerNorm)
-        let f = config.initializerFactor
+    }
+
+    /// CLIP's initialisation of the tower: class embedding N(0, D⁻¹·factor²), patch and position
+    /// embeddings N(0, (initializer_range·factor)²), scaled layers.
+    func resetParameters() {
+        let (d, f) = (config.hiddenSize, config.initializerFactor)
         setNormal(classEmbedding, std: f / Double(d).squareRoot())
         setNormal(patchEmbedding.weight, std: config.initializerRange * f)
         setNormal(positionEmbedding.weight, std: config.initializerRange * f)
+        for layer in layers.items { layer.resetParameters(config) }
     }
 
     override var typeName: String { "CLIPVisionTransformer" }

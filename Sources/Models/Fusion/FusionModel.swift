@@ -22,10 +22,11 @@ public final class FusionModel: Module, ConfiguredModel {
     let fusion: FusionCrossAttention?
     let classifier: Linear
 
-    /// A model with both towers built from their configurations, initialised from scratch.
-    public convenience init(config: FusionConfig) throws {
-        let audio = try buildAudioTower(config.audio, source: "config.audio")
-        try self.init(config: config, vision: ViTModel(config: config.vision, addPoolingLayer: false), audio: audio)
+    /// A model with both towers built from their configurations.
+    public convenience init(config: FusionConfig, initialization: WeightInitialization) throws {
+        let audio = try buildAudioTower(config.audio, source: "config.audio", initialization: initialization)
+        let vision = try ViTModel(config: config.vision, addPoolingLayer: false, initialization: initialization)
+        try self.init(config: config, vision: vision, audio: audio)
     }
 
     /// A model around existing (pretrained) towers; only the fusion block and the classifier
@@ -38,7 +39,7 @@ public final class FusionModel: Module, ConfiguredModel {
         config.fusion = fusion
         var tower = vision
         if vision.pooler != nil {
-            tower = try ViTModel(config: vision.config, addPoolingLayer: false)
+            tower = try ViTModel(config: vision.config, addPoolingLayer: false, initialization: .fromCheckpoint)
             try tower.loadStateDict(vision.stateDict().filter { !$0.key.hasPrefix("pooler.") })
         }
         try self.init(config: config, vision: tower, audio: audio)

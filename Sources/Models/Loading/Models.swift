@@ -29,10 +29,11 @@ public enum Models {
     /// The `model_type`s ``load(directory:strict:)`` and ``build(config:source:)`` accept.
     public static var modelTypes: [String] { families.flatMap(\.modelTypes).sorted() }
 
-    /// Builds a model, initialised from scratch, from a `config.json` object (which names its
-    /// `model_type` and optionally `architectures`).
+    /// Builds a model from a `config.json` object (which names its `model_type` and optionally
+    /// `architectures`), initialised from scratch unless `initialization` says otherwise.
     /// - Throws: ``ModelError/config(_:)`` naming `source` and the field at fault.
-    public static func build(config json: [String: JSONValue], source: String = "config") throws -> any PretrainedModel {
+    public static func build(config json: [String: JSONValue], source: String = "config",
+                             initialization: WeightInitialization = .huggingFace) throws -> any PretrainedModel {
         guard let typeValue = json["model_type"] else {
             // UNITER's repository configs name no model type; UNITERModel.load reads them.
             throw ModelError.config("\(source): missing required field 'model_type' (for a UNITER repository config, load with UNITERModel)")
@@ -46,7 +47,7 @@ public enum Models {
             architectures = items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
         }
         let chosen = family.classes.first { architectures.contains($0.architecture) } ?? family.classes[0]
-        return try make(chosen.type, json, source)
+        return try make(chosen.type, json, source, initialization)
     }
 
     /// Reads a Hugging Face model folder: builds the architecture `config.json` names and loads
@@ -54,22 +55,27 @@ public enum Models {
     /// returned in evaluation mode, as `from_pretrained` does.
     public static func load(directory: String, strict: Bool = true) throws -> LoadedModel {
         let path = directory + "/config.json"
-        let model = try build(config: try readJSONObject(path), source: path)
+        // A strict load overwrites every weight; a lenient one keeps Hugging Face's initial values
+        // for what the checkpoint lacks, as from_pretrained does.
+        let model = try build(config: try readJSONObject(path), source: path, initialization: strict ? .fromCheckpoint : .huggingFace)
         let report = try model.loadCheckpoint(directory: directory, strict: strict)
         model.eval()
         return LoadedModel(model: model, report: report)
     }
 
-    private static func make<M: ConfiguredModel>(_ type: M.Type, _ json: [String: JSONValue], _ source: String) throws -> any PretrainedModel {
-        try M(config: M.Config(json: json, source: source))
+    private static func make<M: ConfiguredModel>(_ type: M.Type, _ json: [String: JSONValue], _ source: String,
+                                                 _ initialization: WeightInitialization) throws -> any PretrainedModel {
+        try M(config: M.Config(json: json, source: source), initialization: initialization)
     }
 }
 
 extension ConfiguredModel {
     /// Reads a model folder into this architecture (whatever `config.json`'s `architectures`
-    /// says), in evaluation mode. See ``PretrainedModel/loadCheckpoint(directory:strict:)``.
+    /// says), in evaluation mode. See ``PretrainedModel/loadCheckpoint(directory:strict:)``;
+    /// when not strict, parameters the checkpoint lacks keep Hugging Face's initial values.
     public static func load(directory: String, strict: Bool = true) throws -> Self {
-        let model = try Self(config: Config(contentsOf: directory + "/config.json"))
+        let config = try Config(contentsOf: directory + "/config.json")
+        let model = try Self(config: config, initialization: strict ? .fromCheckpoint : .huggingFace)
         try model.loadCheckpoint(directory: directory, strict: strict)
         return model.eval()
     }

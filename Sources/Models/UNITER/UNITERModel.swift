@@ -28,7 +28,7 @@ public final class UNITERModel: Module, ConfiguredModel {
     public internal(set) var audioModel: (any AudioTower)?
     var audioEmbeddings: UNITERAudioEmbeddings?
 
-    public init(config: UNITERConfig) throws {
+    public init(config: UNITERConfig, initialization: WeightInitialization) throws {
         self.config = config
         embeddings = BertEmbeddings(config.bert)
         imageEmbeddings = UNITERImageEmbeddings(config)
@@ -46,8 +46,10 @@ public final class UNITERModel: Module, ConfiguredModel {
         if let head { register(child: "vqa_output", head) }
         // UNITER's init_weights: every Linear and Embedding N(0, initializer_range²) — the padding
         // row included — zero biases, LayerNorms 1 and 0.
-        initializeWeights(of: self, std: config.bert.initializerRange)
-        if let audio = config.audioConfig { try attachAudioTower(buildAudioTower(audio, source: "config.audio_config")) }
+        if initialization == .huggingFace { initializeWeights(of: self, std: config.bert.initializerRange) }
+        if let audio = config.audioConfig {
+            try attachAudioTower(buildAudioTower(audio, source: "config.audio_config", initialization: initialization))
+        }
     }
 
     public var architecture: String { "UniterModel" }

@@ -16,12 +16,14 @@ public final class ViTModel: Module, ConfiguredModel {
     let pooler: Linear?
     let poolerActivation: Activation
 
-    /// A ViT with a pooler, initialised from scratch.
-    public convenience init(config: ViTConfig) throws { try self.init(config: config, addPoolingLayer: true) }
+    /// A ViT with a pooler.
+    public convenience init(config: ViTConfig, initialization: WeightInitialization) throws {
+        try self.init(config: config, addPoolingLayer: true, initialization: initialization)
+    }
 
-    /// A ViT initialised from scratch; without the pooling layer when it is only a backbone
-    /// (`ViTForImageClassification`, the Fusion model).
-    public init(config: ViTConfig, addPoolingLayer: Bool) throws {
+    /// A ViT, without the pooling layer when it is only a backbone (`ViTForImageClassification`,
+    /// the Fusion model).
+    public init(config: ViTConfig, addPoolingLayer: Bool, initialization: WeightInitialization = .huggingFace) throws {
         self.config = config
         embeddings = ViTEmbeddings(config)
         layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try ViTLayer(config) })
@@ -33,6 +35,12 @@ public final class ViTModel: Module, ConfiguredModel {
         register(child: "encoder", Scope("ViTEncoder", ["layer": layers]))
         register(child: "layernorm", layernorm)
         if let pooler { register(child: "pooler", Scope("ViTPooler", ["dense": pooler])) }
+        if initialization == .huggingFace { resetParameters() }
+    }
+
+    /// Hugging Face's initialisation: the generic scheme, plus N(0, initializer_range²) class token
+    /// and position table.
+    func resetParameters() {
         initializeWeights(of: self, std: config.initializerRange)
         setNormal(embeddings.clsToken, std: config.initializerRange)
         setNormal(embeddings.positionEmbeddings, std: config.initializerRange)
@@ -96,16 +104,16 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
     let classifier: Linear
 
     /// Needs `config.labels` for the class count; defaults to 2 classes as Hugging Face.
-    public init(config: ViTConfig) throws {
+    public init(config: ViTConfig, initialization: WeightInitialization) throws {
         var config = config
         if config.labels == nil { config.labels = ClassLabels(count: 2) }
         self.config = config
-        vit = try ViTModel(config: config, addPoolingLayer: false)
+        vit = try ViTModel(config: config, addPoolingLayer: false, initialization: initialization)
         classifier = Linear(config.hiddenSize, config.labels!.count)
         super.init()
         register(child: "vit", vit)
         register(child: "classifier", classifier)
-        initializeWeights(of: classifier, std: config.initializerRange)
+        if initialization == .huggingFace { initializeWeights(of: classifier, std: config.initializerRange) }
     }
 
     public var architecture: String { "ViTForImageClassification" }
