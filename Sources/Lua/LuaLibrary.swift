@@ -82,7 +82,11 @@ extension LuaState {
     /// - Parameters:
     ///   - name: the global name (`tensor`, `nn`).
     ///   - summary: one line for `%help`.
+    ///
+    /// Asking again for a name already created returns that library, so several files can add
+    /// to one table (`plot.frames` from the data bindings, `plot.line` from the trainer's).
     public func library(_ name: String, summary: String) -> LuaLibrary {
+        if let existing = libraries.first(where: { $0.name == name }) { return existing }
         let library = LuaLibrary(name: name, summary: summary, lua: self)
         libraries.append(library)
         return library

@@ -11,6 +11,8 @@ public enum EmberLibraries {
     static let installers: [@Sendable (LuaState) -> Void] = [
         TensorLibrary.install(into:),
         TextLibrary.install(into:),
+        DataLibrary.install(into:),
+        PlotFrames.install(into:),
     ]
 
     /// Installs every Ember library into `lua` and makes `require("ember")` return a table

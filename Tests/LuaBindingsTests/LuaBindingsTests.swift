@@ -45,7 +45,7 @@ final class EmberFixture {
 /// The scripts named after a library (`tensor*.lua`, `text*.lua`); Tests/LuaTests runs the rest.
 private let scriptDirectory = URL(fileURLWithPath: Fixtures.root + "/Tests/lua")
 private let scripts = ((try? FileManager.default.contentsOfDirectory(atPath: scriptDirectory.path)) ?? [])
-    .filter { $0.hasSuffix(".lua") && ($0.hasPrefix("tensor") || $0.hasPrefix("text")) }.sorted()
+    .filter { $0.hasSuffix(".lua") && ($0.hasPrefix("tensor") || $0.hasPrefix("text") || $0.hasPrefix("data")) }.sorted()
 
 @Suite struct LuaScriptTests {
     @Test func scriptsExist() {

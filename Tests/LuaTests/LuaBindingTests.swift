@@ -44,6 +44,18 @@ extension LuaTargetTests {
             #expect(errorMessage(source) == message)
         }
 
+        /// Two files can add functions to one library table (`plot.frames`, `plot.line`).
+        @Test func askingForALibraryAgainExtendsIt() throws {
+            let fixture = Fixture()
+            let first = fixture.lua.library("shapes", summary: "Shapes.")
+            first.function("square", "shapes.square(x)", "x squared.") { call in call.push(try call.number(at: 1) * call.number(at: 1)) }
+            let second = fixture.lua.library("shapes", summary: "Other summary.")
+            second.function("cube", "shapes.cube(x)", "x cubed.") { call in let x = try call.number(at: 1); return call.push(x * x * x) }
+            #expect(first === second)
+            #expect(try fixture.lua.evaluate("return shapes.square(3) + shapes.cube(2)")[0].integer == 17)
+            #expect(fixture.lua.libraryNames.filter { $0 == "shapes" }.count == 1)
+        }
+
         @Test func methodsPropertiesAndMetamethods() throws {
             let fixture = Fixture()
             let values = try fixture.lua.evaluate("""
@@ -137,21 +149,6 @@ extension LuaTargetTests {
                 end
                 """)
             #expect((fixture.lua.global("finalized").integer ?? 0) > 100)
-        }
-
-        @Test func nativeCodeStoppedByTheFlagRaisesTheInterruptedError() {
-            let fixture = Fixture()
-            InterruptLock.shared.withLock {
-                LuaInterrupts.clear()
-                #expect {
-                    try fixture.lua.evaluate("local ok = pcall(counter.kernel)", chunkName: "=[4]")
-                } throws: { error in
-                    let error = error as? LuaError
-                    return error?.kind == .interrupted && error?.message == "[4]:1: interrupted"
-                }
-                LuaInterrupts.clear()
-            }
-            #expect((try? fixture.lua.evaluate("return 1")[0].integer) == 1)
         }
     }
 }

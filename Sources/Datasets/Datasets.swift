@@ -1,1 +1,0 @@
-// The Datasets target (DESIGN.md §1). Its files arrive with the issue that builds it.

@@ -1,0 +1,84 @@
+import NN
+import TensorCore
+
+/// Wav2Vec2 with an utterance-level classifier (`Wav2Vec2ForSequenceClassification`): keyword
+/// spotting, speaker or emotion classes.
+///
+///     h      = last_hidden_state, or Σ_l softmax(layer_weights)_l · hidden_states[l]
+///     p      = projector(h)                         [B, T', classifier_proj_size]
+///     pooled = mean of p over each item's valid frames   [B, P]
+///     logits = classifier(pooled)                   [B, num_labels]
+///
+/// With int64 `labels [B]` the loss is the cross-entropy (mean over the batch).
+public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
+    public static let modelType = "wav2vec2"
+    /// The encoder (`wav2vec2.*`).
+    public let wav2vec2: Wav2Vec2Model
+    /// `[num_hidden_layers + 1]`, initialised uniform, when `use_weighted_layer_sum`.
+    public let layerWeights: Tensor?
+    /// `projector`: D → classifier_proj_size.
+    public let projector: Linear
+    /// `classifier`: classifier_proj_size → num_labels.
+    public let classifier: Linear
+
+    /// A model with Hugging Face's initialisation, drawn from `generator`.
+    public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
+        wav2vec2 = Wav2Vec2Model(config: config, generator: generator)
+        let states = config.numHiddenLayers + 1
+        layerWeights = config.useWeightedLayerSum ? Tensor.full([states], 1 / Double(states)) : nil
+        let std = config.initializerRange
+        projector = Wav2Vec2Init.linear(config.hiddenSize, config.classifierProjSize, std: std, generator: generator)
+        classifier = Wav2Vec2Init.linear(config.classifierProjSize, config.numLabels, std: std, generator: generator)
+        super.init()
+        register(child: "wav2vec2", wav2vec2)
+        if let layerWeights { register(parameter: "layer_weights", layerWeights) }
+        register(child: "projector", projector)
+        register(child: "classifier", classifier)
+    }
+
+    /// The configuration.
+    public var config: Wav2Vec2Config { wav2vec2.config }
+
+    /// Classifies `inputValues [B, T]`.
+    /// - Parameters:
+    ///   - attentionMask: `[B, T]`, 1 for real samples; pooling then covers only valid frames.
+    ///   - labels: int64 `[B]` class ids, for the loss.
+    /// - Returns: `logits [B, num_labels]`, the loss when labels were given, and the encoder output.
+    public func callAsFunction(_ inputValues: Tensor, attentionMask: Tensor? = nil, labels: Tensor? = nil) throws -> (logits: Tensor, loss: Tensor?, encoder: Wav2Vec2Output) {
+        let out = try wav2vec2(inputValues, attentionMask: attentionMask, outputHiddenStates: layerWeights != nil)
+        var h = out.lastHiddenState
+        if let layerWeights {
+            let w = try layerWeights.softmax(axis: 0).reshaped([-1, 1, 1, 1])
+            h = try (Tensor.stack(out.hiddenStates, axis: 0) * w).sum(axes: [0])  // [B, T', D]
+        }
+        let logits = try classifier(out.meanPooled(projector(h)))
+        guard let labels else { return (logits, nil, out) }
+        return (logits, try Loss.crossEntropy(logits, labels.reshaped([-1])), out)
+    }
+
+    /// Stops gradients to the convolutional feature encoder (`freeze_feature_encoder`).
+    public func freezeFeatureEncoder() throws { try wav2vec2.freezeFeatureEncoder() }
+
+    /// Stops gradients to the whole encoder; only the projector and classifier (and the layer
+    /// weights) train (`freeze_base_model`).
+    public func freezeBaseModel() throws { try freeze("wav2vec2") }
+
+    // MARK: - PretrainedModel
+
+    public var architecture: String { "Wav2Vec2ForSequenceClassification" }
+    public var configJSON: [String: JSONValue] { Wav2Vec2Keys.configJSON(config, architecture: architecture) }
+
+    /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits` and `loss`.
+    public func forward(_ input: ModelInput) throws -> [String: Tensor] {
+        let (logits, loss, _) = try self(input.require("input_values", for: architecture),
+                                         attentionMask: input["attention_mask"], labels: input["labels"])
+        var out = ["logits": logits]
+        out["loss"] = loss
+        return out
+    }
+
+    public func parameterName(forCheckpointKey key: String) -> String? {
+        Wav2Vec2Keys.name(forCheckpointKey: key, in: self, prefix: "wav2vec2.",
+                          heads: layerWeights == nil ? ["projector", "classifier"] : ["projector", "classifier", "layer_weights"])
+    }
+}
