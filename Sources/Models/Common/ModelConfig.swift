@@ -12,6 +12,9 @@ public protocol ModelConfig: Codable, Sendable, Equatable {
     /// The `config.json` fields this type reads (the generic ones in ``ignoredConfigFields`` are
     /// accepted everywhere).
     static var fieldNames: Set<String> { get }
+    /// Decodes a configuration from a JSON object; errors name `source` and the field. The
+    /// default decodes through `Codable` with Hugging Face's defaults.
+    init(json: [String: JSONValue], source: String) throws
 }
 
 /// Fields every Hugging Face config may carry that no Ember model needs (bookkeeping, generation
@@ -26,13 +29,17 @@ public let ignoredConfigFields: Set<String> = [
 ]
 
 extension ModelConfig {
+    public init(json: [String: JSONValue], source: String) throws {
+        try self.init(json: json, source: source, rejectingUnknownFields: false)
+    }
+
     /// Decodes a configuration from a JSON object.
     /// - Parameters:
     ///   - source: names the origin in errors (a file path, or `nn.ViT` for a Lua table).
     ///   - rejectingUnknownFields: when true, a field that neither this type nor
     ///     ``ignoredConfigFields`` knows is an error naming it.
     /// - Throws: ``ModelError/config(_:)`` naming `source` and the field.
-    public init(json: [String: JSONValue], source: String = "config", rejectingUnknownFields: Bool = false) throws {
+    public init(json: [String: JSONValue], source: String = "config", rejectingUnknownFields: Bool) throws {
         if rejectingUnknownFields, let bad = json.keys.sorted().first(where: { !Self.fieldNames.contains($0) && !ignoredConfigFields.contains($0) }) {
             throw ModelError.config("\(source): unknown field '\(bad)' (known fields: \(Self.fieldNames.sorted().joined(separator: ", ")))")
         }

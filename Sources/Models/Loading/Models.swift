@@ -1,4 +1,5 @@
 import NN
+import TensorCore
 
 /// A model read from a folder, with what its checkpoint lacked or had extra (empty when strict).
 public struct LoadedModel {
@@ -22,6 +23,10 @@ public enum Models {
         Family(modelTypes: ["clip_text_model"], classes: [("CLIPTextModel", CLIPTextModel.self)]),
         Family(modelTypes: ["clip_vision_model"], classes: [("CLIPVisionModel", CLIPVisionModel.self)]),
         Family(modelTypes: ["uniter"], classes: [("UniterModel", UNITERModel.self)]),
+        Family(modelTypes: ["wav2vec2"], classes: [
+            ("Wav2Vec2Model", Wav2Vec2Model.self), ("Wav2Vec2ForCTC", Wav2Vec2ForCTC.self),
+            ("Wav2Vec2ForSequenceClassification", Wav2Vec2ForSequenceClassification.self),
+        ]),
         Family(modelTypes: ["ember-fusion"], classes: [("EmberFusionModel", FusionModel.self)]),
         Family(modelTypes: ["bert"], classes: [("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self)]),
     ]
@@ -65,7 +70,11 @@ public enum Models {
 
     private static func make<M: ConfiguredModel>(_ type: M.Type, _ json: [String: JSONValue], _ source: String,
                                                  _ initialization: WeightInitialization) throws -> any PretrainedModel {
-        try M(config: M.Config(json: json, source: source), initialization: initialization)
+        do {
+            return try M(config: M.Config(json: json, source: source), initialization: initialization)
+        } catch let error as TensorError {
+            throw ModelError.config(error.description)  // Wav2Vec2's config errors name the file and field
+        }
     }
 }
 
