@@ -4,6 +4,7 @@ import TensorCore
 /// What a model call receives: named tensors with Hugging Face's input names (`input_ids`,
 /// `attention_mask`, `token_type_ids`, `pixel_values`, `input_values`, `labels`, …) and flags.
 public struct ModelInput {
+    /// The inputs by name.
     public var tensors: [String: Tensor]
     /// CLIP's `return_loss`: compute the contrastive loss.
     public var returnLoss: Bool
@@ -11,6 +12,7 @@ public struct ModelInput {
     /// `hidden_states.0` (the embeddings) … `hidden_states.<num_hidden_layers>`.
     public var outputHiddenStates: Bool
 
+    /// Named inputs and the two flags.
     public init(_ tensors: [String: Tensor], returnLoss: Bool = false, outputHiddenStates: Bool = false) {
         self.tensors = tensors
         self.returnLoss = returnLoss
@@ -25,6 +27,7 @@ public struct ModelInput {
         return t
     }
 
+    /// The input `name`, if given.
     public subscript(_ name: String) -> Tensor? { tensors[name] }
 }
 

@@ -25,12 +25,14 @@ extension Wav2Vec2Model: ConfiguredModel, AudioTower {
 }
 
 extension Wav2Vec2ForCTC: ConfiguredModel {
+    /// The model with Wav2Vec2's own initialisation (see ``Wav2Vec2Model``).
     public convenience init(config: Wav2Vec2Config, initialization: WeightInitialization) throws {
         try self.init(config: config, generator: .shared)
     }
 }
 
 extension Wav2Vec2ForSequenceClassification: ConfiguredModel {
+    /// The model with Wav2Vec2's own initialisation (see ``Wav2Vec2Model``).
     public convenience init(config: Wav2Vec2Config, initialization: WeightInitialization) throws {
         self.init(config: config, generator: .shared)
     }

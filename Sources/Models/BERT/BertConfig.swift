@@ -1,5 +1,6 @@
 /// A BERT configuration with Hugging Face's `config.json` field names and defaults
-/// (MODELS.md §5; `BertConfig` in transformers). UNITER reads the same fields.
+/// (MODELS.md §5; `BertConfig` in transformers). UNITER reads the same fields. Properties are the
+/// fields in lowerCamelCase (`hidden_size` → ``hiddenSize``).
 public struct BertConfig: ModelConfig {
     public var vocabSize = 30522
     public var hiddenSize = 768
@@ -20,6 +21,7 @@ public struct BertConfig: ModelConfig {
     /// The classes of `BertForSequenceClassification` (`id2label` / `num_labels`).
     public var labels: ClassLabels?
 
+    /// Hugging Face's defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -8,6 +8,7 @@ import TensorCore
 /// Outputs: `last_hidden_state` `[B, L, D]`, `pooler_output` `[B, D]`.
 public final class BertModel: Module, ConfiguredModel {
     public static let modelType = "bert"
+    /// The configuration, as `config.json` holds it.
     public let config: BertConfig
     let embeddings: BertEmbeddings
     let layers: ModuleList<BertLayer>
@@ -18,6 +19,7 @@ public final class BertModel: Module, ConfiguredModel {
         try self.init(config: config, addPoolingLayer: true, initialization: initialization)
     }
 
+    /// A BERT, without the pooler when only the sequence is needed.
     public init(config: BertConfig, addPoolingLayer: Bool, initialization: WeightInitialization = .huggingFace) throws {
         self.config = config
         embeddings = BertEmbeddings(config)
@@ -80,6 +82,7 @@ public final class BertModel: Module, ConfiguredModel {
 /// Outputs: `logits` `[B, num_labels]`, and `loss` with labels.
 public final class BertForSequenceClassification: Module, ConfiguredModel {
     public static let modelType = "bert"
+    /// The configuration, as `config.json` holds it.
     public let config: BertConfig
     /// The backbone (`bert.*`).
     public let bert: BertModel

@@ -11,6 +11,7 @@ public struct CLIPConfig: ModelConfig {
     /// `wav2vec2`), or nil for plain CLIP. transformers ignores the field.
     public var audioConfig: [String: JSONValue]?
 
+    /// Hugging Face's defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -16,6 +16,7 @@ import TensorCore
 /// projected pooled outputs, normalised afterwards.
 public final class CLIPModel: Module, ConfiguredModel {
     public static let modelType = "clip"
+    /// The configuration, as `config.json` holds it (attaching an audio tower records its own).
     public internal(set) var config: CLIPConfig
     let textModel: CLIPTextTransformer
     let visionModel: CLIPVisionTransformer
@@ -27,6 +28,8 @@ public final class CLIPModel: Module, ConfiguredModel {
     var audioProjection: Linear?
     var audioLogitScale: Tensor?
 
+    /// Both towers, the projections and the scale; an audio tower too when the config has
+    /// `audio_config`.
     public init(config: CLIPConfig, initialization: WeightInitialization) throws {
         self.config = config
         textModel = try CLIPTextTransformer(config.textConfig)

@@ -12,7 +12,8 @@ protocol CLIPTowerConfig: ModelConfig {
 }
 
 /// CLIP's text tower configuration (`text_config`, or a `clip_text_model` config.json), with
-/// Hugging Face's field names and defaults (MODELS.md §3).
+/// Hugging Face's field names and defaults (MODELS.md §3); properties are the fields in
+/// lowerCamelCase.
 public struct CLIPTextConfig: CLIPTowerConfig {
     public var vocabSize = 49408
     public var hiddenSize = 512
@@ -32,6 +33,7 @@ public struct CLIPTextConfig: CLIPTowerConfig {
     /// The pooling token; `2` selects the legacy rule (pool at the largest id), see ``CLIPTextModel``.
     public var eosTokenId = 49407
 
+    /// Hugging Face's defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -104,6 +106,7 @@ public struct CLIPVisionConfig: CLIPTowerConfig {
     public var initializerRange = 0.02
     public var initializerFactor = 1.0
 
+    /// Hugging Face's defaults.
     public init() {}
 
     /// `(image_size / patch_size)²`.

@@ -9,9 +9,11 @@ import TensorCore
 /// Loads files with or without the `text_model.` prefix (MODELS.md §8.2) and saves with it.
 public final class CLIPTextModel: Module, ConfiguredModel {
     public static let modelType = "clip_text_model"
+    /// The configuration, as `config.json` holds it.
     public let config: CLIPTextConfig
     let textModel: CLIPTextTransformer
 
+    /// A text tower, with CLIP's initialisation unless loading.
     public init(config: CLIPTextConfig, initialization: WeightInitialization) throws {
         self.config = config
         textModel = try CLIPTextTransformer(config)
@@ -46,9 +48,11 @@ public final class CLIPTextModel: Module, ConfiguredModel {
 /// Loads files with or without the `vision_model.` prefix and saves with it.
 public final class CLIPVisionModel: Module, ConfiguredModel {
     public static let modelType = "clip_vision_model"
+    /// The configuration, as `config.json` holds it.
     public let config: CLIPVisionConfig
     let visionModel: CLIPVisionTransformer
 
+    /// A vision tower, with CLIP's initialisation unless loading.
     public init(config: CLIPVisionConfig, initialization: WeightInitialization) throws {
         self.config = config
         visionModel = try CLIPVisionTransformer(config)

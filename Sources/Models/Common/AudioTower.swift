@@ -23,6 +23,7 @@ public struct AudioFrames {
     /// Bool `[B, T]`, true for frames computed from real samples; nil when all are.
     public var mask: Tensor?
 
+    /// Frames `[B, T, D]` and their bool valid-frame mask `[B, T]` (nil: all valid).
     public init(states: Tensor, mask: Tensor?) {
         self.states = states
         self.mask = mask

@@ -16,6 +16,7 @@ public struct ClassLabels: Codable, Sendable, Equatable {
         self.problemType = problemType
     }
 
+    /// Labels with these names, in class-id order.
     public init(names: [String], problemType: String? = nil) {
         self.names = names
         self.problemType = problemType

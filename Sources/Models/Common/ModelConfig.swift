@@ -29,6 +29,7 @@ public let ignoredConfigFields: Set<String> = [
 ]
 
 extension ModelConfig {
+    /// Decodes through `Codable`, ignoring fields the type does not know.
     public init(json: [String: JSONValue], source: String) throws {
         try self.init(json: json, source: source, rejectingUnknownFields: false)
     }

@@ -24,6 +24,7 @@ public struct FusionConfig: ModelConfig {
     public var classifierDropout = 0.1
     public var initializerRange = 0.02
 
+    /// Hugging Face's defaults.
     public init() {}
 
     /// The width of the attention block.

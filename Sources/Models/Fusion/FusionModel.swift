@@ -14,6 +14,7 @@ import TensorCore
 /// and `loss` (cross-entropy) with labels.
 public final class FusionModel: Module, ConfiguredModel {
     public static let modelType = "ember-fusion"
+    /// The configuration, as `config.json` holds it.
     public let config: FusionConfig
     /// The vision tower (`vision.*`).
     public let vision: ViTModel

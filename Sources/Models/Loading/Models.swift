@@ -3,7 +3,9 @@ import TensorCore
 
 /// A model read from a folder, with what its checkpoint lacked or had extra (empty when strict).
 public struct LoadedModel {
+    /// The model, of the class `config.json` names, in evaluation mode.
     public let model: any PretrainedModel
+    /// Parameters the checkpoint lacked and tensors the model had no place for.
     public let report: LoadReport
 }
 

@@ -11,6 +11,7 @@ public struct UNITERConfig: ModelConfig {
     /// `wav2vec2`), or nil for image–text UNITER.
     public var audioConfig: [String: JSONValue]?
 
+    /// Hugging Face's defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {

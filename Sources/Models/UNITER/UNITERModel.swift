@@ -16,6 +16,7 @@ import TensorCore
 /// `logits` `[B, num_labels]` with a head, `loss` with labels.
 public final class UNITERModel: Module, ConfiguredModel {
     public static let modelType = "uniter"
+    /// The configuration, as `config.json` holds it (attaching an audio tower records its own).
     public internal(set) var config: UNITERConfig
     let uniter: Scope
     let embeddings: BertEmbeddings
@@ -28,6 +29,8 @@ public final class UNITERModel: Module, ConfiguredModel {
     public internal(set) var audioModel: (any AudioTower)?
     var audioEmbeddings: UNITERAudioEmbeddings?
 
+    /// The encoder, the ITM head and, with `num_labels`, the classification head; an audio tower
+    /// too when the config has `audio_config`.
     public init(config: UNITERConfig, initialization: WeightInitialization) throws {
         self.config = config
         embeddings = BertEmbeddings(config.bert)

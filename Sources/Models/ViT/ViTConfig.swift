@@ -1,5 +1,6 @@
 /// A ViT configuration with Hugging Face's `config.json` field names and defaults
-/// (MODELS.md §2; `ViTConfig` in transformers).
+/// (MODELS.md §2; `ViTConfig` in transformers). Properties are the fields in lowerCamelCase
+/// (`hidden_size` → ``hiddenSize``).
 public struct ViTConfig: ModelConfig {
     public var hiddenSize = 768
     public var numHiddenLayers = 12
@@ -22,6 +23,7 @@ public struct ViTConfig: ModelConfig {
     /// The classes of `ViTForImageClassification` (`id2label` / `num_labels`).
     public var labels: ClassLabels?
 
+    /// Hugging Face's defaults.
     public init() {}
 
     /// `(image_size / patch_size)²`.

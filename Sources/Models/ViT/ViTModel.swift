@@ -9,6 +9,7 @@ import TensorCore
 /// `[B, Dp]` — for video the mean over frames of the per-frame pooler outputs.
 public final class ViTModel: Module, ConfiguredModel {
     public static let modelType = "vit"
+    /// The configuration, as `config.json` holds it.
     public let config: ViTConfig
     let embeddings: ViTEmbeddings
     let layers: ModuleList<ViTLayer>
@@ -98,6 +99,7 @@ public final class ViTModel: Module, ConfiguredModel {
 /// averaged over frames before the classifier (equal to averaging per-frame logits).
 public final class ViTForImageClassification: Module, ConfiguredModel {
     public static let modelType = "vit"
+    /// The configuration, as `config.json` holds it.
     public let config: ViTConfig
     /// The backbone (`vit.*`).
     public let vit: ViTModel
