@@ -4,13 +4,19 @@ import TensorCore
 /// What a model call receives: named tensors with Hugging Face's input names (`input_ids`,
 /// `attention_mask`, `token_type_ids`, `pixel_values`, `input_values`, `labels`, …) and flags.
 public struct ModelInput {
+    /// The inputs by name.
     public var tensors: [String: Tensor]
     /// CLIP's `return_loss`: compute the contrastive loss.
     public var returnLoss: Bool
+    /// `output_hidden_states`: also return every layer's input and the last layer's output as
+    /// `hidden_states.0` (the embeddings) … `hidden_states.<num_hidden_layers>`.
+    public var outputHiddenStates: Bool
 
-    public init(_ tensors: [String: Tensor], returnLoss: Bool = false) {
+    /// Named inputs and the two flags.
+    public init(_ tensors: [String: Tensor], returnLoss: Bool = false, outputHiddenStates: Bool = false) {
         self.tensors = tensors
         self.returnLoss = returnLoss
+        self.outputHiddenStates = outputHiddenStates
     }
 
     /// The tensor `name`, or an error naming the model and the missing input.
@@ -21,6 +27,7 @@ public struct ModelInput {
         return t
     }
 
+    /// The input `name`, if given.
     public subscript(_ name: String) -> Tensor? { tensors[name] }
 }
 
@@ -28,7 +35,7 @@ public struct ModelInput {
 ///
 /// Conforming classes register their parameters under the on-disk key names of the checkpoints
 /// they load (MODELS.md), so a state dict read from `model.safetensors` loads after the
-/// architecture's prefix and legacy-name rules (``checkpointKeyMap(_:)``) are applied, and
+/// architecture's prefix and legacy-name rules (``parameterName(forCheckpointKey:)``) are applied, and
 /// ``Module/stateDict()`` is what `save` writes.
 public protocol PretrainedModel: Module {
     /// `config.json`'s `model_type` (e.g. `"bert"`, `"vit"`, `"clip"`, `"wav2vec2"`).

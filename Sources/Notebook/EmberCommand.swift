@@ -117,7 +117,7 @@ public enum EmberCommand {
         }
         let session = Session(journal: journal)
         session.setArguments(arguments, scriptIndex: scriptIndex ?? 0)
-        let runner = ScriptRunner(lua: session.lua)
+        let runner = ScriptRunner(session: session)
         for chunk in code where !runner.runCode(chunk) { return 1 }
         if let scriptIndex {
             let path = arguments[scriptIndex]

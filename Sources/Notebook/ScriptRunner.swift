@@ -4,8 +4,13 @@ import Lua
 /// Runs Lua the way `lua.c` does for `ember FILE [args]`, `ember -e CODE` and piped standard
 /// input: one chunk under `lua_pcall` with a traceback, errors to standard error as
 /// `ember: <message>` followed by the traceback.
+///
+/// A file in the percent format (`-- %%` cell markers, what `%save` writes) runs cell by cell
+/// through the session instead, so its cells and their output are recorded as in the REPL and
+/// `notebook.save(path)` inside it can save the run for `ember replay --check`.
 struct ScriptRunner {
-    let lua: LuaState
+    let session: Session
+    var lua: LuaState { session.lua }
 
     /// Sets the global `arg` as lua.c builds it: the script at 0, its arguments at 1…n, the
     /// interpreter and the options before the script at negative indices.
@@ -30,7 +35,20 @@ struct ScriptRunner {
             source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             chunkName = "=stdin"
         }
+        let cells = PercentFormat.parse(source)
+        if !cells.isEmpty { return runCells(cells, path: path ?? "stdin") }
         return run(Self.skippingShebang(source), chunkName: chunkName, arguments: scriptArguments)
+    }
+
+    /// Runs a percent-format script's cells in order; the first failing cell stops it.
+    private func runCells(_ cells: [RecordedCell], path: String) -> Bool {
+        for cell in cells {
+            let record = session.run(cell.source, number: cell.number > 0 ? cell.number : nil)
+            guard record.status == .ok else {
+                return report("\(path), cell [\(record.number)]: \(record.error ?? "failed")")
+            }
+        }
+        return true
     }
 
     /// Runs `-e CODE`.

@@ -29,6 +29,7 @@ public final class Session {
         self.journal = journal
         EmberLibraries.install(into: lua)
         installNotebookGlobals()
+        NotebookLibrary.install(into: self)
     }
 
     /// Whether `source` is an unfinished chunk, so the REPL should read another line.
@@ -189,7 +190,7 @@ public final class Session {
     /// Sets the global `arg` (lua.c's argument table) as part of the session's starting state,
     /// so `%who` does not list it and `%reset` keeps it.
     func setArguments(_ arguments: [String], scriptIndex: Int) {
-        ScriptRunner(lua: lua).setArguments(arguments, scriptIndex: scriptIndex)
+        ScriptRunner(session: self).setArguments(arguments, scriptIndex: scriptIndex)
         installNotebookGlobals()
     }
 }

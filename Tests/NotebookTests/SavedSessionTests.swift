@@ -56,6 +56,23 @@ private func temporaryPath(_ name: String) -> String {
         #expect(failing.firstDifference == 2 && failing.exitStatus == 1 && failing.cellsRun == 2)
     }
 
+    /// `notebook.save` from Lua saves the cells before the one calling it; the file replays.
+    @Test func notebookSaveFromLuaWritesAReplayableScript() throws {
+        let path = temporaryPath("saved.lua")
+        let s = QuietSession()
+        s.run("x = 6 * 7")
+        s.run("print('x is', x)")
+        s.run("nil + 1")
+        let saving = s.run("return notebook.save('\(path)')")
+        #expect(saving.status == .ok && saving.result == "2")
+        let cells = try Replay.cells(of: path)
+        #expect(cells.map(\.number) == [1, 2])
+        #expect(cells[1].expected == "x is\t42\n")
+        let replay = Replay.run(cells, in: QuietSession().session, check: true) { _ in }
+        #expect(replay.exitStatus == 0)
+        #expect(s.run("notebook.save('\(path)', {every = true})").status == .error)  // unknown option
+    }
+
     @Test func cellsEndingInReturnSaveAsValidLuaAndReplay() {
         let s = QuietSession()
         let record = s.run("local t = {1, 2}\nreturn t, #t")

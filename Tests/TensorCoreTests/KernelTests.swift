@@ -53,6 +53,21 @@ struct KernelTests {
         #expect(worst < (name.hasPrefix("gelu") ? 2e-5 : 5e-7), "\(name): worst relative error \(worst) at \(worstAt)")
     }
 
+    /// Infinities and NaN come out as libm gives them.
+    @Test func specialValues() throws {
+        let x = try Tensor(shape: [3], scalars: [-Float.infinity, .infinity, .nan])
+        let e = try x.exp().scalars
+        #expect(e[0] == 0 && e[1] == .infinity && e[2].isNaN)
+        let t = try x.tanh().scalars
+        #expect(t[0] == -1 && t[1] == 1 && t[2].isNaN)
+        let s = try x.sigmoid().scalars
+        #expect(s[0] == 0 && s[1] == 1 && s[2].isNaN)
+        let l = try Tensor(shape: [4], scalars: [Float(0), -1, .infinity, .nan]).log().scalars
+        #expect(l[0] == -.infinity && l[1].isNaN && l[2] == .infinity && l[3].isNaN)
+        let masked = try Tensor(shape: [3], scalars: [Float(1), -.infinity, 2]).softmax(axis: 0).scalars
+        #expect(masked[1] == 0)
+    }
+
     /// Every BLAS layout (row-major, transposed, strided rows, broadcast batches) against a plain loop.
     @Test func matmulLayoutsAgainstPlainLoop() throws {
         let g = RandomGenerator(seed: 9)

@@ -136,7 +136,7 @@ func maxFloats(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
     while i + 16 <= n {
         let v = raw.loadUnaligned(fromByteOffset: i * 4, as: Vec.self)
         nan = nan || any(v .!= v)
-        m = pointwiseMax(m, v)
+        m.replace(with: v, where: v .> m)  // a blend; pointwiseMax is not inlined for SIMD16
         i += 16
     }
     var best = m.max()

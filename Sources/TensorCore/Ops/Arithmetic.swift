@@ -32,10 +32,10 @@ extension Tensor {
     /// `a` raised to `b` elementwise.
     public func pow(_ b: Tensor) throws -> Tensor {
         let a = self
-        let y = try binaryKernel(a, b, .pow)
+        let y = try binaryKernel(a, b, .pow), saved = y.detached()  // not `y`: a cycle (see Pointwise.swift)
         return y.recorded("pow", [a, b]) { g in
             [a.requiresGrad ? try (g * b * a.pow(b - 1)).summed(toShape: a.shape) : nil,
-             b.requiresGrad ? try (g * y * a.log()).summed(toShape: b.shape) : nil]
+             b.requiresGrad ? try (g * saved * a.log()).summed(toShape: b.shape) : nil]
         }
     }
 

@@ -1,4 +1,9 @@
 /// Pointwise functions of one tensor with their gradients.
+///
+/// A backward closure that needs the op's output captures a graph-free view of it (`saved`):
+/// capturing the returned tensor itself would form a cycle (tensor → node → closure → tensor)
+/// that leaks the output and everything it keeps whenever its backward never runs — an output
+/// that does not feed the loss, such as an unused pooler.
 extension Tensor {
     /// −x.
     public func negated() throws -> Tensor {
@@ -8,8 +13,8 @@ extension Tensor {
 
     /// eˣ.
     public func exp() throws -> Tensor {
-        let y = unaryKernel(self, .exp)
-        return y.recorded("exp", [self]) { g in [try g * y] }
+        let y = unaryKernel(self, .exp), saved = y.detached()
+        return y.recorded("exp", [self]) { g in [try g * saved] }
     }
 
     /// Natural logarithm.
@@ -20,14 +25,14 @@ extension Tensor {
 
     /// √x.
     public func sqrt() throws -> Tensor {
-        let y = unaryKernel(self, .sqrt)
-        return y.recorded("sqrt", [self]) { g in [try g / (y * 2)] }
+        let y = unaryKernel(self, .sqrt), saved = y.detached()
+        return y.recorded("sqrt", [self]) { g in [try g / (saved * 2)] }
     }
 
     /// 1/√x.
     public func rsqrt() throws -> Tensor {
-        let y = unaryKernel(self, .rsqrt)
-        return y.recorded("rsqrt", [self]) { g in [try g * y * y * y * -0.5] }
+        let y = unaryKernel(self, .rsqrt), saved = y.detached()
+        return y.recorded("rsqrt", [self]) { g in [try g * saved * saved * saved * -0.5] }
     }
 
     /// |x|; the gradient at 0 is 0, as PyTorch.
@@ -41,14 +46,14 @@ extension Tensor {
 
     /// Hyperbolic tangent.
     public func tanh() throws -> Tensor {
-        let y = unaryKernel(self, .tanh)
-        return y.recorded("tanh", [self]) { g in [try g * (1 - y * y)] }
+        let y = unaryKernel(self, .tanh), saved = y.detached()
+        return y.recorded("tanh", [self]) { g in [try g * (1 - saved * saved)] }
     }
 
     /// 1 / (1 + e⁻ˣ).
     public func sigmoid() throws -> Tensor {
-        let y = unaryKernel(self, .sigmoid)
-        return y.recorded("sigmoid", [self]) { g in [try g * y * (1 - y)] }
+        let y = unaryKernel(self, .sigmoid), saved = y.detached()
+        return y.recorded("sigmoid", [self]) { g in [try g * saved * (1 - saved)] }
     }
 
     /// max(x, 0).

@@ -8,16 +8,16 @@ extension Tensor {
     /// exp(x − max) / Σ exp(x − max) along `axis`.
     public func softmax(axis: Int) throws -> Tensor {
         try alongAxis(axis, op: "softmax") { rows in
-            let y = softmaxRows(rows, log: false)
-            return y.recorded("softmax", [rows]) { g in [softmaxBackwardRows(g.contiguous(), y, log: false)] }
+            let y = softmaxRows(rows, log: false), saved = y.detached()  // not `y`: a cycle (see Pointwise.swift)
+            return y.recorded("softmax", [rows]) { g in [softmaxBackwardRows(g.contiguous(), saved, log: false)] }
         }
     }
 
     /// x − max − log Σ exp(x − max) along `axis`.
     public func logSoftmax(axis: Int) throws -> Tensor {
         try alongAxis(axis, op: "log_softmax") { rows in
-            let y = softmaxRows(rows, log: true)
-            return y.recorded("log_softmax", [rows]) { g in [softmaxBackwardRows(g.contiguous(), y, log: true)] }
+            let y = softmaxRows(rows, log: true), saved = y.detached()  // not `y`: a cycle (see Pointwise.swift)
+            return y.recorded("log_softmax", [rows]) { g in [softmaxBackwardRows(g.contiguous(), saved, log: true)] }
         }
     }
 

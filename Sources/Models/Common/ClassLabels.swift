@@ -1,0 +1,69 @@
+/// The class labels of a classification head, stored as Hugging Face configs store them:
+/// `id2label` (`{"0": "cat", …}`) and `label2id`, or just `num_labels` in a hand-written config.
+public struct ClassLabels: Codable, Sendable, Equatable {
+    /// Label names; the index is the class id.
+    public var names: [String]
+    /// `problem_type`: `"single_label_classification"`, `"multi_label_classification"`,
+    /// `"regression"`, or nil to infer it from the labels (as Hugging Face does).
+    public var problemType: String?
+
+    /// The number of classes.
+    public var count: Int { names.count }
+
+    /// `count` labels named `LABEL_0`, `LABEL_1`, … (Hugging Face's defaults).
+    public init(count: Int, problemType: String? = nil) {
+        names = (0..<count).map { "LABEL_\($0)" }
+        self.problemType = problemType
+    }
+
+    /// Labels with these names, in class-id order.
+    public init(names: [String], problemType: String? = nil) {
+        self.names = names
+        self.problemType = problemType
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id2label, label2id, numLabels = "num_labels", problemType = "problem_type"
+    }
+
+    /// The labels of a config that has `id2label` or `num_labels`, else nil.
+    static func decodeIfPresent(from decoder: Decoder) throws -> ClassLabels? {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard c.contains(.id2label) || c.contains(.numLabels) else { return nil }
+        return try ClassLabels(from: decoder)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        problemType = try c.decodeIfPresent(String.self, forKey: .problemType)
+        let allowed = ["single_label_classification", "multi_label_classification", "regression"]
+        if let p = problemType, !allowed.contains(p) {
+            throw DecodingError.dataCorruptedError(forKey: .problemType, in: c, debugDescription: "expected one of \(allowed.joined(separator: ", ")), got '\(p)'")
+        }
+        if let table = try c.decodeIfPresent([String: String].self, forKey: .id2label) {
+            var byID: [Int: String] = [:]
+            for (key, name) in table {
+                guard let id = Int(key), id >= 0, id < table.count else {
+                    throw DecodingError.dataCorruptedError(forKey: .id2label, in: c, debugDescription: "keys must be the class ids 0..<\(table.count), found '\(key)'")
+                }
+                byID[id] = name
+            }
+            names = (0..<table.count).map { byID[$0]! }
+            if let n = try c.decodeIfPresent(Int.self, forKey: .numLabels), n != names.count {
+                throw DecodingError.dataCorruptedError(forKey: .numLabels, in: c, debugDescription: "\(n) disagrees with the \(names.count) entries of id2label")
+            }
+        } else {
+            let n = try c.decode(Int.self, forKey: .numLabels)
+            guard n >= 1 else { throw DecodingError.dataCorruptedError(forKey: .numLabels, in: c, debugDescription: "must be at least 1, got \(n)") }
+            names = (0..<n).map { "LABEL_\($0)" }
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Dictionary(uniqueKeysWithValues: names.enumerated().map { (String($0.offset), $0.element) }), forKey: .id2label)
+        // Duplicate names would make label2id ambiguous; Hugging Face keeps the last id.
+        try c.encode(Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 }), forKey: .label2id)
+        try c.encodeIfPresent(problemType, forKey: .problemType)
+    }
+}

@@ -1,0 +1,93 @@
+import NN
+import TensorCore
+
+/// A model read from a folder, with what its checkpoint lacked or had extra (empty when strict).
+public struct LoadedModel {
+    /// The model, of the class `config.json` names, in evaluation mode.
+    public let model: any PretrainedModel
+    /// Parameters the checkpoint lacked and tensors the model had no place for.
+    public let report: LoadReport
+}
+
+/// Building and loading models by `config.json`'s `model_type` and `architectures`: the Swift
+/// side of `nn.load(dir)`.
+public enum Models {
+    /// One architecture family: its `model_type`s and its classes by `architectures` name; the
+    /// first class is the family's base model, built when no listed architecture is known.
+    struct Family: Sendable {
+        let modelTypes: [String]
+        let classes: [(architecture: String, type: any ConfiguredModel.Type)]
+    }
+
+    static let families: [Family] = [
+        Family(modelTypes: ["vit"], classes: [("ViTModel", ViTModel.self), ("ViTForImageClassification", ViTForImageClassification.self)]),
+        Family(modelTypes: ["clip"], classes: [("CLIPModel", CLIPModel.self)]),
+        Family(modelTypes: ["clip_text_model"], classes: [("CLIPTextModel", CLIPTextModel.self)]),
+        Family(modelTypes: ["clip_vision_model"], classes: [("CLIPVisionModel", CLIPVisionModel.self)]),
+        Family(modelTypes: ["uniter"], classes: [("UniterModel", UNITERModel.self)]),
+        Family(modelTypes: ["wav2vec2"], classes: [
+            ("Wav2Vec2Model", Wav2Vec2Model.self), ("Wav2Vec2ForCTC", Wav2Vec2ForCTC.self),
+            ("Wav2Vec2ForSequenceClassification", Wav2Vec2ForSequenceClassification.self),
+        ]),
+        Family(modelTypes: ["ember-fusion"], classes: [("EmberFusionModel", FusionModel.self)]),
+        Family(modelTypes: ["bert"], classes: [("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self)]),
+    ]
+
+    /// The `model_type`s ``load(directory:strict:)`` and ``build(config:source:)`` accept.
+    public static var modelTypes: [String] { families.flatMap(\.modelTypes).sorted() }
+
+    /// Builds a model from a `config.json` object (which names its `model_type` and optionally
+    /// `architectures`), initialised from scratch unless `initialization` says otherwise.
+    /// - Throws: ``ModelError/config(_:)`` naming `source` and the field at fault.
+    public static func build(config json: [String: JSONValue], source: String = "config",
+                             initialization: WeightInitialization = .huggingFace) throws -> any PretrainedModel {
+        guard let typeValue = json["model_type"] else {
+            // UNITER's repository configs name no model type; UNITERModel.load reads them.
+            throw ModelError.config("\(source): missing required field 'model_type' (for a UNITER repository config, load with UNITERModel)")
+        }
+        guard case .string(let type) = typeValue else { throw ModelError.config("\(source): field 'model_type': expected a string") }
+        guard let family = families.first(where: { $0.modelTypes.contains(type) }) else {
+            throw ModelError.config("\(source): field 'model_type': '\(type)' is not one Ember builds (\(modelTypes.joined(separator: ", ")))")
+        }
+        var architectures: [String] = []
+        if case .array(let items)? = json["architectures"] {
+            architectures = items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+        }
+        let chosen = family.classes.first { architectures.contains($0.architecture) } ?? family.classes[0]
+        return try make(chosen.type, json, source, initialization)
+    }
+
+    /// Reads a Hugging Face model folder: builds the architecture `config.json` names and loads
+    /// its weights (see ``PretrainedModel/loadCheckpoint(directory:strict:)``). The model is
+    /// returned in evaluation mode, as `from_pretrained` does.
+    public static func load(directory: String, strict: Bool = true) throws -> LoadedModel {
+        let path = directory + "/config.json"
+        // A strict load overwrites every weight; a lenient one keeps Hugging Face's initial values
+        // for what the checkpoint lacks, as from_pretrained does.
+        let model = try build(config: try readJSONObject(path), source: path, initialization: strict ? .fromCheckpoint : .huggingFace)
+        let report = try model.loadCheckpoint(directory: directory, strict: strict)
+        model.eval()
+        return LoadedModel(model: model, report: report)
+    }
+
+    private static func make<M: ConfiguredModel>(_ type: M.Type, _ json: [String: JSONValue], _ source: String,
+                                                 _ initialization: WeightInitialization) throws -> any PretrainedModel {
+        do {
+            return try M(config: M.Config(json: json, source: source), initialization: initialization)
+        } catch let error as TensorError {
+            throw ModelError.config(error.description)  // Wav2Vec2's config errors name the file and field
+        }
+    }
+}
+
+extension ConfiguredModel {
+    /// Reads a model folder into this architecture (whatever `config.json`'s `architectures`
+    /// says), in evaluation mode. See ``PretrainedModel/loadCheckpoint(directory:strict:)``;
+    /// when not strict, parameters the checkpoint lacks keep Hugging Face's initial values.
+    public static func load(directory: String, strict: Bool = true) throws -> Self {
+        let config = try Config(contentsOf: directory + "/config.json")
+        let model = try Self(config: config, initialization: strict ? .fromCheckpoint : .huggingFace)
+        try model.loadCheckpoint(directory: directory, strict: strict)
+        return model.eval()
+    }
+}

@@ -1,0 +1,95 @@
+import FoundationEssentials
+import NN
+import TensorCore
+
+extension PretrainedModel {
+    /// Loads the weights of a Hugging Face model folder into this model.
+    ///
+    /// The folder's `model.safetensors`, sharded safetensors, `pytorch_model.bin` (read without
+    /// running pickle code) or single `.pt` file is read by ``ModelWeights/load(directory:)``;
+    /// old names are renamed (``ModelWeights/currentName(of:)``: `LayerNorm.gamma/beta`, weight
+    /// norm), then mapped by the model's ``PretrainedModel/parameterName(forCheckpointKey:)``
+    /// (prefixes, ignored heads and buffers); F16/BF16 tensors are upcast to the parameters'
+    /// float32.
+    /// - Parameter strict: when true, a parameter the checkpoint lacks or a tensor the model has
+    ///   no place for is an error; when false both are only reported.
+    /// - Returns: the missing parameters (by model name) and unexpected tensors (by checkpoint key).
+    /// - Throws: ``ModelError/checkpoint(_:)`` naming the file and key: unreadable or truncated
+    ///   files, a tensor of the wrong shape or type, and (when strict) missing or unexpected keys.
+    @discardableResult
+    public func loadCheckpoint(directory: String, strict: Bool = true) throws -> LoadReport {
+        let weights: ModelWeights
+        do {
+            weights = try ModelWeights.load(directory: directory).normalizingLegacyNames()
+        } catch let error as CheckpointError {
+            throw ModelError.checkpoint(error.description)
+        }
+        return try loadCheckpoint(weights, strict: strict)
+    }
+
+    /// Loads checkpoint tensors already in memory (see ``loadCheckpoint(directory:strict:)``);
+    /// `weights.sources` names each tensor's file in errors.
+    @discardableResult
+    public func loadCheckpoint(_ weights: ModelWeights, strict: Bool = true) throws -> LoadReport {
+        let own = Dictionary(uniqueKeysWithValues: namedParameters() + namedBuffers())
+        var mapped: [String: Tensor] = [:], origin: [String: String] = [:], unexpected: [String] = []
+        func file(_ key: String) -> String { weights.sources[key] ?? "checkpoint" }
+        for key in weights.tensors.keys.sorted() {
+            let tensor = weights.tensors[key]!
+            guard let name = resolvedName(forCheckpointKey: key, among: own) else {
+                if parameterName(forCheckpointKey: key) != nil { unexpected.append(key) }
+                continue
+            }
+            if let earlier = origin[name] {
+                throw ModelError.checkpoint("\(file(key)): tensors '\(earlier)' and '\(key)' both load into parameter '\(name)'")
+            }
+            let target = own[name]!
+            guard tensor.shape == target.shape else {
+                throw ModelError.checkpoint("\(file(key)): tensor '\(key)' has shape \(tensor.shape), but \(typeName) expects \(target.shape) for '\(name)'")
+            }
+            guard tensor.dtype.isFloatingPoint else {
+                throw ModelError.checkpoint("\(file(key)): tensor '\(key)' has dtype \(tensor.dtype); parameter '\(name)' needs floating point")
+            }
+            mapped[name] = tensor
+            origin[name] = key
+        }
+        let missing = (namedParameters() + namedBuffers()).map(\.name).filter { mapped[$0] == nil }
+        if strict && (!missing.isEmpty || !unexpected.isEmpty) {
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("missing tensors for \(listed(missing))") }
+            if !unexpected.isEmpty { parts.append("unexpected tensors \(listed(unexpected))") }
+            let files = weights.files.joined(separator: ", ")
+            throw ModelError.checkpoint("\(files): does not match \(typeName): \(parts.joined(separator: "; ")) (load with strict=false to accept)")
+        }
+        var report = try loadStateDict(mapped, strict: false, source: weights.files.joined(separator: ", "))
+        report.unexpected = unexpected
+        return report
+    }
+
+    /// The model parameter a checkpoint key loads into, trying both weight-norm spellings;
+    /// nil for keys the model ignores or has no place for.
+    private func resolvedName(forCheckpointKey key: String, among own: [String: Tensor]) -> String? {
+        for candidate in [key] + weightNormAlternatives(key) {
+            if let name = parameterName(forCheckpointKey: candidate), own[name] != nil { return name }
+        }
+        return nil
+    }
+}
+
+/// The other spelling of a weight-norm tensor: `weight_g` ↔ `parametrizations.weight.original0`,
+/// `weight_v` ↔ `parametrizations.weight.original1` (checkpoints arrive with the new names; a
+/// model may register either).
+private func weightNormAlternatives(_ key: String) -> [String] {
+    let pairs = [(".weight_g", ".parametrizations.weight.original0"), (".weight_v", ".parametrizations.weight.original1")]
+    for (old, new) in pairs {
+        if key.hasSuffix(old) { return [String(key.dropLast(old.count)) + new] }
+        if key.hasSuffix(new) { return [String(key.dropLast(new.count)) + old] }
+    }
+    return []
+}
+
+/// "'a', 'b', 'c' and 4 more".
+private func listed(_ names: [String]) -> String {
+    let shown = names.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+    return names.count > 5 ? "\(shown) and \(names.count - 5) more" : shown
+}

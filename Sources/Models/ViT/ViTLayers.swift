@@ -1,0 +1,81 @@
+import NN
+import TensorCore
+
+/// Patch embedding, class token and position table (keys `embeddings.*`, MODELS.md §2).
+final class ViTEmbeddings: Module {
+    let clsToken: Tensor  // [1, 1, D]
+    let positionEmbeddings: Tensor  // [1, N+1, D]
+    let projection: Conv2d  // kernel = stride = P, with bias
+    let dropout: Double
+
+    init(_ config: ViTConfig) {
+        let d = config.hiddenSize, p = config.patchSize
+        clsToken = Tensor.zeros([1, 1, d])
+        positionEmbeddings = Tensor.zeros([1, config.patchCount + 1, d])
+        projection = Conv2d(config.numChannels, d, kernelSize: (p, p), options: Conv2DOptions(stride: (p, p)))
+        dropout = config.hiddenDropoutProb
+        super.init()
+        register(parameter: "cls_token", clsToken)
+        register(parameter: "position_embeddings", positionEmbeddings)
+        register(child: "patch_embeddings", Scope("ViTPatchEmbeddings", ["projection": projection]))
+    }
+
+    override var typeName: String { "ViTEmbeddings" }
+
+    /// `[B, C, S, S]` → `[B, N+1, D]`: patches flattened row-major, the class token in front,
+    /// the position table added.
+    func callAsFunction(_ images: Tensor) throws -> Tensor {
+        let b = images.shape[0], d = clsToken.shape[2]
+        let patches = try embedPatches(images, projection)  // [B, N, D]
+        let tokens = try Tensor.cat([clsToken.expanded(to: [b, 1, d]), patches], axis: 1)  // [B, N+1, D]
+        return try (tokens + positionEmbeddings).dropout(p: dropout, training: isTraining)
+    }
+}
+
+/// One pre-norm encoder layer (keys `encoder.layer.{i}.*`): `x + O(Attn(LN_before(x)))`, then
+/// `x + fc2(act(fc1(LN_after(x))))`.
+final class ViTLayer: Module {
+    let layernormBefore: LayerNorm, layernormAfter: LayerNorm
+    let query: Linear, key: Linear, value: Linear, attentionOutput: Linear
+    let intermediate: Linear, output: Linear
+    let activation: Activation
+    let heads: Int
+    let attentionDropout: Double, hiddenDropout: Double
+
+    init(_ config: ViTConfig) throws {
+        let d = config.hiddenSize
+        layernormBefore = LayerNorm(d, eps: config.layerNormEps)
+        layernormAfter = LayerNorm(d, eps: config.layerNormEps)
+        query = Linear(d, d, bias: config.qkvBias)
+        key = Linear(d, d, bias: config.qkvBias)
+        value = Linear(d, d, bias: config.qkvBias)
+        attentionOutput = Linear(d, d)
+        intermediate = Linear(d, config.intermediateSize)
+        output = Linear(config.intermediateSize, d)
+        activation = try Activation(config: config.hiddenAct)
+        heads = config.numAttentionHeads
+        attentionDropout = config.attentionProbsDropoutProb
+        hiddenDropout = config.hiddenDropoutProb
+        super.init()
+        register(child: "attention", Scope("ViTAttention", [
+            "attention": Scope("ViTSelfAttention", ["query": query, "key": key, "value": value]),
+            "output": Scope("ViTSelfOutput", ["dense": attentionOutput]),
+        ]))
+        register(child: "intermediate", Scope("ViTIntermediate", ["dense": intermediate]))
+        register(child: "output", Scope("ViTOutput", ["dense": output]))
+        register(child: "layernorm_before", layernormBefore)
+        register(child: "layernorm_after", layernormAfter)
+    }
+
+    override var typeName: String { "ViTLayer" }
+
+    /// `[B, L, D]` → `[B, L, D]`.
+    func callAsFunction(_ x: Tensor) throws -> Tensor {
+        let h = try layernormBefore(x)
+        let a = try multiHeadAttention(query: query(h), key: key(h), value: value(h), heads: heads, mask: nil,
+                                       dropout: attentionDropout, training: isTraining)
+        let x1 = try x + attentionOutput(a).dropout(p: hiddenDropout, training: isTraining)
+        let m = try output(activation(intermediate(layernormAfter(x1))))
+        return try x1 + m.dropout(p: hiddenDropout, training: isTraining)
+    }
+}
