@@ -9,19 +9,16 @@ import TensorCore
 enum ModelFiles {
     static let weights = "model.safetensors"
 
-    /// Writes the model's weights (and config) into `folder`.
+    /// Writes the model's weights (and config) into `folder`: a ``PretrainedModel`` through its
+    /// own `save` (the Hugging Face layout `from_pretrained` reads), any other module as its
+    /// state dict.
     static func write(_ model: Module, to folder: String) throws {
         if let pretrained = model as? any PretrainedModel {
-            var config = pretrained.configJSON
-            config["model_type"] = .string(type(of: pretrained).modelType)
-            config["architectures"] = .array([.string(pretrained.architecture)])
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            try AtomicFile.write(Array(try encoder.encode(config)), to: folder + "/config.json")
+            try pretrained.save(directory: folder)
+            return
         }
-        try SafeTensors.save(
-            model.stateDict().mapValues { $0.detached() }, metadata: ["format": "pt"],
-            to: folder + "/" + weights)
+        try SafeTensors.save(model.stateDict().mapValues { $0.detached() }, metadata: ["format": "pt"],
+                             to: folder + "/" + weights)
     }
 
     /// Checks that the weights in `folder` have exactly the model's names and shapes.
