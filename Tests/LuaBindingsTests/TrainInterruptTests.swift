@@ -56,35 +56,41 @@ import Testing
             #expect(fixture.output.contains("interrupted in epoch"))
             LuaInterrupts.clear()
             try fixture.lua.evaluate("tr:fit{epochs = 3}", chunkName: "=[again]")
-            guard case .boolean(let same) = try fixture.lua.evaluate("return same_as_reference(run)")[0] else { return false }
+            guard case .boolean(let same) = try fixture.lua.evaluate("return same_as_reference(run)")[0] else {
+                return false
+            }
             return same
         }
     }
 
     @Test func ctrlCInsideALossFunction() throws {
-        #expect(try interruptedAndContinued("""
-            local calls = 0
-            run = parts(function(model, batch)
-              calls = calls + 1
-              if calls == 5 then press_ctrl_c() end
-              return model:forward(batch).loss
-            end)
-            tr = train.Trainer(run)
-            """))
+        #expect(
+            try interruptedAndContinued(
+                """
+                local calls = 0
+                run = parts(function(model, batch)
+                  calls = calls + 1
+                  if calls == 5 then press_ctrl_c() end
+                  return model:forward(batch).loss
+                end)
+                tr = train.Trainer(run)
+                """))
     }
 
     @Test func ctrlCInsideADataIteratorAfterItAdvanced() throws {
-        #expect(try interruptedAndContinued("""
-            local pressed = false
-            run = parts(nil, function()
-              local i = 0
-              return function()
-                i = i + 1
-                if i == 3 and not pressed then pressed = true; press_ctrl_c() end
-                return data_batches[i]
-              end
-            end)
-            tr = train.Trainer(run)
-            """))
+        #expect(
+            try interruptedAndContinued(
+                """
+                local pressed = false
+                run = parts(nil, function()
+                  local i = 0
+                  return function()
+                    i = i + 1
+                    if i == 3 and not pressed then pressed = true; press_ctrl_c() end
+                    return data_batches[i]
+                  end
+                end)
+                tr = train.Trainer(run)
+                """))
     }
 }

@@ -56,6 +56,34 @@ import Train
         }
     }
 
+    @Test func theMetricsFileBelongsToOneRun() throws {
+        try InterruptLock.shared.withLock {
+            var setup = try TrainerSetup()
+            setup.directory = try Fixtures.temporaryDirectory("trainer-jsonl")
+            let path = setup.directory! + "/metrics.jsonl"
+            func steps() throws -> [Int] {
+                try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap {
+                    (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["step"] as? Int
+                }
+            }
+            let (first, _, _) = try setup.make()
+            try first.fit(epochs: 1)
+            try first.save()
+            try first.fit(epochs: 2)
+            #expect(try steps().count == 22)
+            // Resumed from epoch 1 in the same folder: the file is cut back, then continued.
+            let (resumed, _, _) = try setup.make()
+            try resumed.resume(from: setup.directory! + "/checkpoint")
+            #expect(try steps().count == 11)
+            try resumed.fit(epochs: 2)
+            #expect(try steps() == Array(1...10) + [10] + Array(11...20) + [20])
+            // A new run in the folder starts the file afresh.
+            let (fresh, _, _) = try setup.make()
+            try fresh.step()
+            #expect(try steps() == [1])
+        }
+    }
+
     @Test func fitCountsAllEpochsOfTheRun() throws {
         try InterruptLock.shared.withLock {
             let (trainer, _, log) = try TrainerSetup().make()

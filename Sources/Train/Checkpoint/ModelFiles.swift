@@ -17,8 +17,9 @@ enum ModelFiles {
             try pretrained.save(directory: folder)
             return
         }
-        try SafeTensors.save(model.stateDict().mapValues { $0.detached() }, metadata: ["format": "pt"],
-                             to: folder + "/" + weights)
+        try SafeTensors.save(
+            model.stateDict().mapValues { $0.detached() }, metadata: ["format": "pt"],
+            to: folder + "/" + weights)
     }
 
     /// Checks that the weights in `folder` have exactly the model's names and shapes.

@@ -117,6 +117,7 @@ extension Trainer {
         positionBeforePending = nil
         stopRequested = false
         try metricsFile?.truncate(toStep: globalStep, validations: history.validations.count)
+        metricsFileStarted = true
         log("resumed from \(path): \(epochsCompleted) epochs and \(globalStep) steps done")
     }
 

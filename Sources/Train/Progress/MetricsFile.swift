@@ -11,7 +11,8 @@ import TensorCore
 /// they happen, readable with `pandas.read_json(path, lines=True)`.
 ///
 /// Records carry the wall-clock `time` (Unix seconds) besides the step's values; non-finite
-/// numbers are written as `null`, which JSON allows and NaN is not.
+/// numbers are written as `null`, which JSON allows and NaN is not. A new run in a folder starts
+/// the file afresh; a resumed run continues it from its checkpoint's step.
 public struct MetricsFile: Sendable {
     /// The file's path.
     public let path: String
@@ -35,6 +36,9 @@ public struct MetricsFile: Sendable {
         }
         try appendLines([Self.text(object)])
     }
+
+    /// Empties the file (a new run in the folder starts it afresh).
+    public func clear() throws { try AtomicFile.write([], to: path) }
 
     /// Keeps only what a run restored from a checkpoint has done: the train records up to
     /// `step` and the first `validations` validation records. A run resumed in the same folder

@@ -120,7 +120,7 @@ extension Trainer {
         accumulatedBatches = 0
         accumulatedLoss = 0
         history.steps.append(record)
-        try metricsFile?.append(
+        try appendMetrics(
             "train",
             [
                 "step": Double(record.step), "epoch": Double(record.epoch), "loss": record.loss,

@@ -60,7 +60,7 @@ extension Trainer {
         lastValidation = result
         history.validations.append(
             TrainingHistory.Validation(step: result.step, epoch: result.epoch, metrics: result.metrics))
-        try metricsFile?.append(
+        try appendMetrics(
             "validation",
             result.metrics.mapValues { $0 }.merging(
                 ["step": Double(result.step), "epoch": Double(result.epoch)]) { $1 })

@@ -109,6 +109,9 @@ public final class Trainer<Batch: TrainingBatch> {
     /// Whether the bar is drawn: during ``fit(epochs:)`` and ``epoch()``, which run long and
     /// erase it when they return; a lone ``step()`` draws nothing that later output would meet.
     var drawsProgress = false
+    /// Whether this run has begun its metrics file: a new run empties it on its first record,
+    /// a resumed one continues it (cut back to the checkpoint).
+    var metricsFileStarted = false
 
     /// A trainer.
     /// - Parameters:
@@ -173,6 +176,16 @@ public final class Trainer<Batch: TrainingBatch> {
 
     /// The epoch being trained, 1-based (the one after the last finished).
     public var currentEpoch: Int { epochsCompleted + 1 }
+
+    /// Appends a record to the run's metrics file, if it has one.
+    func appendMetrics(_ type: String, _ fields: [String: Double?]) throws {
+        guard let metricsFile else { return }
+        if !metricsFileStarted {
+            try metricsFile.clear()
+            metricsFileStarted = true
+        }
+        try metricsFile.append(type, fields)
+    }
 
     /// The states of the run's random generators.
     var randomStates: [[UInt64]] { options.randomGenerators.map(\.state) }
