@@ -48,7 +48,8 @@ let package = Package(
         .executableTarget(name: "ember", dependencies: ["Notebook", "TensorCore"]),
 
         // MARK: benchmarks (release only: scripts/bench)
-        .executableTarget(name: "EmberBench", dependencies: ["TensorCore"], path: "Benchmarks/EmberBench"),
+        .executableTarget(
+            name: "EmberBench", dependencies: ["TensorCore", "Media", "Datasets", "Models", "NN"], path: "Benchmarks/EmberBench"),
 
         // MARK: tests
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
