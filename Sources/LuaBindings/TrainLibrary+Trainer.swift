@@ -32,11 +32,12 @@ final class LuaTrainer {
             throw call.typeError(position, expected: "table {model=, optimizer=, train=, ...}")
         }
         let spec = try call.options(at: position, allowed: Self.specKeys)
-        if let loss = spec.value("loss"), case .function = loss {
-        } else if let loss = spec.value("loss") {
+        switch spec.value("loss") {
+        case nil, .function?: break
+        case let other?:
             throw LuaArgumentError(
                 position: position,
-                message: "loss= must be a function(model, batch) returning the loss, got \(loss.typeName)")
+                message: "loss= must be a function(model, batch) returning the loss, got \(other.typeName)")
         }
         for role in ["train", "val"] {
             switch spec.value(role) {
