@@ -28,8 +28,8 @@ public final class Session {
         lua = LuaState(output: output)
         self.journal = journal
         EmberLibraries.install(into: lua)
-        installNotebookGlobals()
         NotebookLibrary.install(into: self)
+        installNotebookGlobals()  // after every library: it records the globals users did not make
     }
 
     /// Whether `source` is an unfinished chunk, so the REPL should read another line.

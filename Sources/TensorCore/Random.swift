@@ -12,9 +12,25 @@ public final class RandomGenerator: @unchecked Sendable {
     /// A second normal deviate from the last Box–Muller pair, used before drawing again.
     private var spareNormal: Double?
 
-    /// The generator behind `tensor.seed`, `rand`, dropout and weight initialisation when no
-    /// other is given.
-    public static let shared = RandomGenerator(seed: 0x5EED)
+    /// The calling thread's default generator: the one behind `tensor.seed`, `rand`, dropout and
+    /// weight initialisation when no other is given. Each thread has its own, started from the
+    /// same seed, so work on one thread (a notebook session, one test) gets the same numbers
+    /// whatever other threads draw meanwhile.
+    public static var shared: RandomGenerator {
+        if let p = pthread_getspecific(threadKey) {
+            return Unmanaged<RandomGenerator>.fromOpaque(p).takeUnretainedValue()
+        }
+        let g = RandomGenerator(seed: 0x5EED)
+        pthread_setspecific(threadKey, Unmanaged.passRetained(g).toOpaque())
+        return g
+    }
+
+    /// Holds each thread's default generator; releases it when the thread ends.
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { p in if let p { Unmanaged<RandomGenerator>.fromOpaque(p).release() } }
+        return key
+    }()
 
     public init(seed: UInt64) { self.seed(seed) }
 
