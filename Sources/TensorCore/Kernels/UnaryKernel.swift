@@ -48,34 +48,64 @@ func unaryKernel(_ x0: Tensor, _ kind: UnaryKind) -> Tensor {
     return out
 }
 
-/// Applies `kind` to `n` floats. The switch is outside the loops and every case passes a known
-/// function, so each loop is compiled with its function inlined (a function value reaching the
-/// loop through the thread splitter would be called once per 16 elements instead).
-private func applyFloat(_ kind: UnaryKind, _ s: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int) {
-    switch kind {
-    case .neg: VectorMath.map(s, d, n) { -$0 }
-    case .exp: VectorMath.map(s, d, n, VectorMath.exp)
-    case .log: VectorMath.map(s, d, n, VectorMath.log)
-    case .sqrt: VectorMath.map(s, d, n, VectorMath.sqrt)
-    case .rsqrt: VectorMath.map(s, d, n) { 1 / VectorMath.sqrt($0) }
-    case .abs: VectorMath.map(s, d, n, VectorMath.abs)
-    case .sign: VectorMath.map(s, d, n) { v in
-        Vec(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0)
-            .replacing(with: v, where: v .!= v)
+/// A lane-wise float32 function the unary kernel maps over a buffer.
+private protocol LaneFunction { static func apply(_ x: Vec) -> Vec }
+
+/// Maps `F` over `n` floats. One small function per `F`: inside it the whole polynomial (and
+/// e^x within it) is inlined into the loop. A single function holding every case grew past
+/// the inliner's size limit and called e^x out of line for each 16 elements.
+@inline(never)
+private func mapLanes<F: LaneFunction>(_: F.Type, _ s: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int) {
+    VectorMath.map(s, d, n) { F.apply($0) }
+}
+
+private enum Negate: LaneFunction { static func apply(_ x: Vec) -> Vec { -x } }
+private enum Exp: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.exp(x) } }
+private enum Log: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.log(x) } }
+private enum Sqrt: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.sqrt(x) } }
+private enum Rsqrt: LaneFunction { static func apply(_ x: Vec) -> Vec { 1 / VectorMath.sqrt(x) } }
+private enum Abs: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.abs(x) } }
+private enum Sign: LaneFunction {
+    static func apply(_ v: Vec) -> Vec {
+        Vec(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0).replacing(with: v, where: v .!= v)
     }
-    case .tanh: VectorMath.map(s, d, n, VectorMath.tanh)
-    case .sigmoid: VectorMath.map(s, d, n, VectorMath.sigmoid)
-    case .relu: VectorMath.map(s, d, n) { $0.replacing(with: 0, where: $0 .< 0) }
-    case .reluDerivative: VectorMath.map(s, d, n) { Vec(repeating: 0).replacing(with: 1, where: $0 .> 0) }
-    case .gelu: VectorMath.map(s, d, n, geluExact)
-    case .geluDerivative: VectorMath.map(s, d, n, geluExactDerivative)
-    case .geluTanh: VectorMath.map(s, d, n, geluTanh)
-    case .geluTanhDerivative: VectorMath.map(s, d, n, geluTanhDerivative)
-    case .quickGelu: VectorMath.map(s, d, n) { $0 * VectorMath.sigmoid($0 * 1.702) }
-    case .quickGeluDerivative: VectorMath.map(s, d, n) { v in
+}
+private enum Tanh: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.tanh(x) } }
+private enum Sigmoid: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.sigmoid(x) } }
+private enum Relu: LaneFunction { static func apply(_ x: Vec) -> Vec { x.replacing(with: 0, where: x .< 0) } }
+private enum ReluDerivative: LaneFunction { static func apply(_ x: Vec) -> Vec { Vec(repeating: 0).replacing(with: 1, where: x .> 0) } }
+private enum Gelu: LaneFunction { static func apply(_ x: Vec) -> Vec { geluExact(x) } }
+private enum GeluDerivative: LaneFunction { static func apply(_ x: Vec) -> Vec { geluExactDerivative(x) } }
+private enum GeluTanh: LaneFunction { static func apply(_ x: Vec) -> Vec { geluTanh(x) } }
+private enum GeluTanhDerivative: LaneFunction { static func apply(_ x: Vec) -> Vec { geluTanhDerivative(x) } }
+private enum QuickGelu: LaneFunction { static func apply(_ x: Vec) -> Vec { x * VectorMath.sigmoid(x * 1.702) } }
+private enum QuickGeluDerivative: LaneFunction {
+    static func apply(_ v: Vec) -> Vec {
         let s = VectorMath.sigmoid(v * 1.702)
         return s + v * 1.702 * s * (1 - s)
     }
+}
+
+/// Applies `kind` to `n` floats.
+private func applyFloat(_ kind: UnaryKind, _ s: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int) {
+    switch kind {
+    case .neg: mapLanes(Negate.self, s, d, n)
+    case .exp: mapLanes(Exp.self, s, d, n)
+    case .log: mapLanes(Log.self, s, d, n)
+    case .sqrt: mapLanes(Sqrt.self, s, d, n)
+    case .rsqrt: mapLanes(Rsqrt.self, s, d, n)
+    case .abs: mapLanes(Abs.self, s, d, n)
+    case .sign: mapLanes(Sign.self, s, d, n)
+    case .tanh: mapLanes(Tanh.self, s, d, n)
+    case .sigmoid: mapLanes(Sigmoid.self, s, d, n)
+    case .relu: mapLanes(Relu.self, s, d, n)
+    case .reluDerivative: mapLanes(ReluDerivative.self, s, d, n)
+    case .gelu: mapLanes(Gelu.self, s, d, n)
+    case .geluDerivative: mapLanes(GeluDerivative.self, s, d, n)
+    case .geluTanh: mapLanes(GeluTanh.self, s, d, n)
+    case .geluTanhDerivative: mapLanes(GeluTanhDerivative.self, s, d, n)
+    case .quickGelu: mapLanes(QuickGelu.self, s, d, n)
+    case .quickGeluDerivative: mapLanes(QuickGeluDerivative.self, s, d, n)
     }
 }
 
