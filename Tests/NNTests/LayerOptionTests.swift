@@ -1,4 +1,6 @@
 import NN
+
+// The layer options PyTorch has that nn.* passes on from Lua: batch_first, padding_idx.
 import Testing
 import TensorCore
 import TestSupport
@@ -27,5 +29,21 @@ import TestSupport
         #expect(actual.shape == [6, 2, 8])
         #expect(relativeError(try actual.transposed(0, 1), try first(x)) < 1e-6)
         #expect(first.namedParameters().map(\.name) == second.namedParameters().map(\.name))
+    }
+}
+
+/// `paddingIndex` (PyTorch's `padding_idx`): the row starts at zero and never receives gradient.
+@Suite struct EmbeddingPaddingTests {
+    @Test func paddingRowIsZeroAndGetsNoGradient() throws {
+        let table = Embedding(5, 3, paddingIndex: 1, generator: RandomGenerator(seed: 6))
+        #expect(try table.weight.select(axis: 0, index: 1).toArray(of: Float.self) == [0, 0, 0])
+        let ids = try Tensor(shape: [2, 3], scalars: [Int64(1), 2, 1, 4, 1, 0])
+        let out = try table(ids)
+        #expect(out.shape == [2, 3, 3])
+        try (out * out + out).sum().backward()
+        let grad = try #require(table.weight.grad)
+        #expect(try grad.select(axis: 0, index: 1).toArray(of: Float.self) == [0, 0, 0])
+        #expect(try grad.select(axis: 0, index: 2).toArray(of: Float.self).allSatisfy { $0 != 0 })
+        #expect(table.summaryDetail == "5, 3, padding_idx=1")
     }
 }
