@@ -1,6 +1,5 @@
-import NN
-
 // The layer options PyTorch has that nn.* passes on from Lua: batch_first, padding_idx.
+import NN
 import Testing
 import TensorCore
 import TestSupport
