@@ -22,6 +22,7 @@ extension NNLibrary {
             throw LuaMessageError("\(source): the configuration must be a table of name = value fields")
         }
         var json = try ConfigTables.json(rest, source: source)
+        let mode = try fusionMode(json, source: source)
         if case .table(let visionTable) = vision, case .table(let audioTable) = audio {
             json["vision"] = .object(try ConfigTables.json(visionTable, source: source, path: "vision"))
             json["audio"] = .object(try ConfigTables.json(audioTable, source: source, path: "audio"))
@@ -39,7 +40,6 @@ extension NNLibrary {
                     + "the fields are vision, audio, num_labels (or id2label) and fusion")
         }
         let labels = try classLabels(json, source: source)
-        let mode = try fusionMode(json, source: source)
         return try reportingModelErrors {
             try FusionModel(vision: visionTower(vision, source: source), audio: audioTower(audio, source: source), labels: labels, fusion: mode)
         }

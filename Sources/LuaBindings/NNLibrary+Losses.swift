@@ -76,6 +76,10 @@ extension NNLibrary {
             let options = try call.options(at: 5, allowed: ["blank", "reduction", "zero_infinity"])
             let reduction = try options.choice("reduction", of: ["mean", "sum", "none"]).flatMap(Loss.CTCReduction.init) ?? .mean
             if targets.dtype != .int64 { throw LuaArgumentError(position: 2, message: "int64 targets expected, got \(targets.dtype)") }
+            let batch = logProbs.rank == 3 ? logProbs.shape[1] : nil  // otherwise Loss.ctc names the shape
+            for (position, list) in [(3, inputLengths), (4, targetLengths)] where batch.map({ list.count != $0 }) ?? false {
+                throw LuaArgumentError(position: position, message: "\(batch!) lengths expected (one per batch item of log_probs [T, N, C]), got \(list.count)")
+            }
             return try call.push(tensor: call.blaming(1) {
                 try Loss.ctc(
                     logProbs: logProbs, targets: targets, inputLengths: inputLengths, targetLengths: targetLengths,

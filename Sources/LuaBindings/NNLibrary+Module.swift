@@ -93,7 +93,8 @@ extension NNLibrary {
             do {
                 report = try m.loadStateDict(tensors, strict: strict, source: "the table")
             } catch let error as TensorError where error != .interrupted {
-                throw LuaArgumentError(position: 2, message: error.description)
+                let text = error.description
+                throw LuaArgumentError(position: 2, message: text.hasPrefix("load_state_dict: ") ? String(text.dropFirst(17)) : text)
             }
             return pushReport(report, on: call)
         }
@@ -143,6 +144,9 @@ extension NNLibrary {
         type.property("training", "m.training -> boolean", "Whether m is in training mode (see m:train(), m:eval())") { m, call in
             call.push(m.isTraining)
         }
+        type.setter("training") { m, _ in
+            throw LuaMessageError("\(m.typeName).training is read-only: use m:train(false) or m:eval()")
+        }
     }
 
     private static func registerStructure(_ type: LuaUserType<Module>) {
@@ -180,6 +184,7 @@ extension NNLibrary {
         type.elements("m[i]", "The i-th direct submodule (1-based; -1 is the last), e.g. a Sequential's layers") { m, call in
             let children = m.children
             let position = try call.integer(at: 2)
+            guard !children.isEmpty else { throw LuaMessageError("\(m.typeName)[\(position)]: \(m.typeName) has no submodules") }
             let index = position < 0 ? children.count + position : position - 1
             guard children.indices.contains(index) else {
                 throw LuaMessageError(

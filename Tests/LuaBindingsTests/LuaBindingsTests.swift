@@ -42,10 +42,11 @@ final class EmberFixture {
     }
 }
 
-/// The scripts named after a library (`tensor*.lua`, `text*.lua`); Tests/LuaTests runs the rest.
+/// The scripts named after a library (`tensor*.lua`, `text*.lua`, `nn*.lua`); Tests/LuaTests runs the rest.
 private let scriptDirectory = URL(fileURLWithPath: Fixtures.root + "/Tests/lua")
+private let libraryPrefixes = ["tensor", "text", "data", "nn"]
 private let scripts = ((try? FileManager.default.contentsOfDirectory(atPath: scriptDirectory.path)) ?? [])
-    .filter { $0.hasSuffix(".lua") && ($0.hasPrefix("tensor") || $0.hasPrefix("text") || $0.hasPrefix("data")) }.sorted()
+    .filter { name in name.hasSuffix(".lua") && libraryPrefixes.contains { name.hasPrefix($0) } }.sorted()
 
 @Suite struct LuaScriptTests {
     @Test func scriptsExist() {
