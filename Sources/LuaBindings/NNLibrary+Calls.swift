@@ -31,9 +31,13 @@ extension NNLibrary {
         case let encoder as TransformerEncoderLayer:
             try call.expectAtMost(3)
             let x = try call.tensor(at: 2)
+            let width = encoder.norm1.normalizedShape[0]
+            guard x.rank == 3, x.shape[2] == width else {
+                let layout = encoder.batchFirst ? "[batch, length, \(width)]" : "[length, batch, \(width)]"
+                throw LuaArgumentError(position: 2, message: "expected \(layout) (d_model \(width)), got \(shapeText(x.shape))")
+            }
             let masks = try call.options(at: 3, allowed: ["src_mask", "src_key_padding_mask"])
-            let batch = x.rank == 3 ? x.shape[encoder.batchFirst ? 0 : 1] : 0
-            let length = x.rank == 3 ? x.shape[encoder.batchFirst ? 1 : 0] : 0
+            let (batch, length) = encoder.batchFirst ? (x.shape[0], x.shape[1]) : (x.shape[1], x.shape[0])
             let mask = try AttentionMask(
                 masks, attention: "src_mask", padding: "src_key_padding_mask",
                 batch: batch, heads: encoder.selfAttn.heads, queries: length, keys: length)
@@ -43,7 +47,7 @@ extension NNLibrary {
             let x = try call.tensor(at: 2)
             return try call.push(tensor: call.blaming(2) { try layer(x) })
         default:
-            throw LuaMessageError("\(m.typeName) is not callable: it only groups submodules")
+            throw LuaMessageError("\(m.typeName) is a part of a model that is not called on its own; call the model or a layer")
         }
     }
 

@@ -47,6 +47,8 @@ local cases = {
     {"mha(tensor.randn(3, 2, 6), tensor.randn(3, 2, 6), tensor.randn(3, 2, 6))", "[c]:1: bad argument #1 to 'MultiheadAttention' (expected [length, batch, 8] (embed_dim 8), got [3, 2, 6])"},
     {"mha(tensor.randn(3, 2, 8), tensor.randn(4, 2, 8), tensor.randn(4, 2, 8), {key_padding_mask = tensor.zeros(2, 3)})", "[c]:1: bad argument #4 to 'MultiheadAttention' (option 'key_padding_mask': expected [2, 4], got [2, 3])"},
     {"mha(tensor.randn(3, 2, 8), tensor.randn(4, 2, 8), tensor.randn(4, 2, 8), {attn_mask = 1})", "[c]:1: bad argument #4 to 'MultiheadAttention' (option 'attn_mask': Tensor expected, got number)"},
+    {"nn.TransformerEncoderLayer(8, 2)(tensor.randn(3, 8))", "[c]:1: bad argument #1 to 'TransformerEncoderLayer' (expected [length, batch, 8] (d_model 8), got [3, 8])"},
+    {"vit:get_submodule('vit.encoder')(x)", "[c]:1: ViTEncoder is a part of a model that is not called on its own; call the model or a layer"},
     {"vit(tensor.randn(2, 3, 16, 16))", "[c]:1: bad argument #1 to 'ViTForImageClassification' (table of named inputs expected, got Tensor: m{input_ids=x} or m{pixel_values=x})"},
     {"vit{}", "[c]:1: ViTForImageClassification: missing input 'pixel_values' (given: no tensors)"},
     {"vit{pixel_values = {1, 2}}", "[c]:1: ViTForImageClassification: input 'pixel_values' must be a Tensor, got table"},
