@@ -21,12 +21,10 @@ extension NNLibrary {
             if let type = try options.string("model_type") { overrides["model_type"] = .string(type) }
             if let numLabels {
                 guard numLabels >= 1 else { throw LuaArgumentError(position: 2, message: "option 'num_labels': must be at least 1, got \(numLabels)") }
-                overrides["num_labels"] = .number(Double(numLabels))
-                overrides["id2label"] = .object(Dictionary(uniqueKeysWithValues: (0..<numLabels).map { (String($0), .string("LABEL_\($0)")) }))
+                try overrides.merge(head(of: numLabels, for: directory, overrides)) { $1 }
             }
             let loaded = try reportingLoadErrors(directory) {
-                if numLabels != nil { overrides["architectures"] = try classifierArchitecture(directory, overrides) }
-                return try Models.load(directory: directory, strict: strict, overrides: overrides)
+                try Models.load(directory: directory, strict: strict, overrides: overrides)
             }
             try call.push(object: loaded.model as Module)
             return strict ? 1 : 1 + pushReport(loaded.report, on: call)
@@ -63,19 +61,30 @@ extension NNLibrary {
         }
     }
 
-    /// The `architectures` that gives the folder's family its classification head; nil for
-    /// families whose labels size the head themselves (UNITER, Fusion), or when config.json
-    /// cannot tell (Models.load then reports what is wrong with it).
-    private static func classifierArchitecture(_ directory: String, _ overrides: [String: JSONValue]) throws -> JSONValue? {
-        var modelType = overrides["model_type"]
-        if modelType == nil, let data = FileManager.default.contents(atPath: directory + "/config.json") {
-            modelType = (try? JSONDecoder().decode([String: JSONValue].self, from: data))?["model_type"]
+    /// The `config.json` fields that give the folder's model a head of `count` classes, as
+    /// `from_pretrained(dir, num_labels=)` sets them: the family's classification class (UNITER
+    /// and Fusion size their own head from the labels), `num_labels`, and generic `id2label`
+    /// names unless the folder's already number `count`. When config.json cannot be read,
+    /// Models.load reports what is wrong with it.
+    private static func head(of count: Int, for directory: String, _ overrides: [String: JSONValue]) throws -> [String: JSONValue] {
+        var config: [String: JSONValue] = [:]
+        if let data = FileManager.default.contents(atPath: directory + "/config.json") {
+            config = (try? JSONDecoder().decode([String: JSONValue].self, from: data)) ?? [:]
         }
-        guard case .string(let type)? = modelType, type != UNITERModel.modelType, type != FusionModel.modelType else { return nil }
+        var fields: [String: JSONValue] = ["num_labels": .number(Double(count))]
+        var named = false
+        if case .object(let names)? = config["id2label"] { named = names.count == count }
+        if !named {
+            fields["id2label"] = .object(Dictionary(uniqueKeysWithValues: (0..<count).map { (String($0), .string("LABEL_\($0)")) }))
+        }
+        guard case .string(let type)? = overrides["model_type"] ?? config["model_type"],
+            type != UNITERModel.modelType, type != FusionModel.modelType
+        else { return fields }
         guard let classifier = families.first(where: { $0.modelType == type })?.classifier else {
             throw LuaMessageError("nn.load: option 'num_labels': a '\(type)' model has no classification head")
         }
-        return .array([.string(classifier)])
+        fields["architectures"] = .array([.string(classifier)])
+        return fields
     }
 
     /// Models' load errors as Lua errors; the hint for UNITER's configs speaks Lua.

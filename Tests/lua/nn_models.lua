@@ -125,6 +125,12 @@ local headed, report = nn.load(scratch .. "/backbone", {num_labels = 7})
 assert(headed.config.architectures[1] == "ViTForImageClassification" and #headed.config.id2label == 7)
 assert(table.concat(report.missing_keys, " ") == "classifier.weight classifier.bias" and #report.unexpected_keys == 0)
 assert(same(headed:get_parameter("vit.encoder.layer.1.output.dense.weight"), vit:get_parameter("encoder.layer.1.output.dense.weight")))
+-- the same number of classes keeps the folder's names and head; another number is a new head
+local same_head, kept = nn.load(scratch .. "/vit", {num_labels = 4})
+assert(#kept.missing_keys == 0 and same(same_head:get_parameter("classifier.weight"), classifier:get_parameter("classifier.weight")))
+local uniter_head, fresh = nn.load(fixtures .. "models/uniter", {model_type = "uniter", num_labels = 5})
+assert(uniter_head.config.architectures[1] == "UniterModel" and #uniter_head.config.id2label == 5)
+assert(#fresh.missing_keys == 6 and fresh.missing_keys[1]:find("^vqa_output") and #fresh.unexpected_keys == 0)
 -- strict=false on a complete folder reports nothing missing
 local again, clean = nn.load(scratch .. "/vit", {strict = false})
 assert(again and #clean.missing_keys == 0 and #clean.unexpected_keys == 0)
