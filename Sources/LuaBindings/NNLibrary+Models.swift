@@ -9,6 +9,7 @@ extension NNLibrary {
     /// tables too), the Hugging Face classes it may build and the one `num_labels` selects.
     struct ModelFamily {
         let constructor: String
+        let summary: String
         let modelType: String
         let fields: Set<String>
         var nested: [String: Set<String>] = [:]
@@ -24,42 +25,45 @@ extension NNLibrary {
 
     static let families: [ModelFamily] = [
         ModelFamily(
-            constructor: "ViT", modelType: "vit", fields: ViTConfig.fieldNames,
+            constructor: "ViT",
+            summary: "A ViT (ViTModel; ViTForImageClassification with num_labels=) from config.json fields: "
+                + "nn.ViT{image_size=32, patch_size=8, hidden_size=64, num_hidden_layers=2, num_attention_heads=4}",
+            modelType: "vit", fields: ViTConfig.fieldNames,
             classes: ["ViTModel", "ViTForImageClassification"], classifier: "ViTForImageClassification"),
         ModelFamily(
-            constructor: "CLIP", modelType: "clip", fields: CLIPConfig.fieldNames,
+            constructor: "CLIP",
+            summary: "A CLIP model from config.json fields (text_config=, vision_config=, projection_dim=; "
+                + "audio_config= adds a Wav2Vec2 voice tower)",
+            modelType: "clip", fields: CLIPConfig.fieldNames,
             nested: [
                 "text_config": CLIPTextConfig.fieldNames, "vision_config": CLIPVisionConfig.fieldNames,
                 "audio_config": Wav2Vec2Config.fieldNames,
             ],
             classes: ["CLIPModel"], acceptsLabels: false),
         ModelFamily(
-            constructor: "Wav2Vec2", modelType: "wav2vec2", fields: Wav2Vec2Config.fieldNames,
+            constructor: "Wav2Vec2",
+            summary: "A Wav2Vec2 (Wav2Vec2Model; ForSequenceClassification with num_labels=, "
+                + "ForCTC with architectures={\"Wav2Vec2ForCTC\"}) from config.json fields",
+            modelType: "wav2vec2", fields: Wav2Vec2Config.fieldNames,
             classes: ["Wav2Vec2Model", "Wav2Vec2ForCTC", "Wav2Vec2ForSequenceClassification"],
             classifier: "Wav2Vec2ForSequenceClassification"),
         ModelFamily(
-            constructor: "BERT", modelType: "bert", fields: BertConfig.fieldNames,
+            constructor: "BERT",
+            summary: "A BERT (BertModel; BertForSequenceClassification with num_labels=) from config.json fields",
+            modelType: "bert", fields: BertConfig.fieldNames,
             classes: ["BertModel", "BertForSequenceClassification"], classifier: "BertForSequenceClassification"),
         ModelFamily(
-            constructor: "UNITER", modelType: "uniter", fields: UNITERConfig.fieldNames,
+            constructor: "UNITER",
+            summary: "A UNITER (text + image regions, ITM head; num_labels= adds a classifier, audio_config= audio tokens) "
+                + "from config.json fields",
+            modelType: "uniter", fields: UNITERConfig.fieldNames,
             nested: ["audio_config": Wav2Vec2Config.fieldNames], classes: ["UniterModel"]),
     ]
 
     static func registerModels(_ library: LuaLibrary) {
-        let summaries = [
-            "ViT": "A ViT (ViTModel; ViTForImageClassification with num_labels=) from config.json fields: "
-                + "nn.ViT{image_size=32, patch_size=8, hidden_size=64, num_hidden_layers=2, num_attention_heads=4}",
-            "CLIP": "A CLIP model from config.json fields (text_config=, vision_config=, projection_dim=; "
-                + "audio_config= adds a Wav2Vec2 voice tower)",
-            "Wav2Vec2": "A Wav2Vec2 (Wav2Vec2Model; ForSequenceClassification with num_labels=, "
-                + "ForCTC with architectures={\"Wav2Vec2ForCTC\"}) from config.json fields",
-            "BERT": "A BERT (BertModel; BertForSequenceClassification with num_labels=) from config.json fields",
-            "UNITER": "A UNITER (text + image regions, ITM head; num_labels= adds a classifier, audio_config= audio tokens) "
-                + "from config.json fields",
-        ]
         for family in families {
             library.function(
-                family.constructor, "\(family.source)(cfg) -> Module", summaries[family.constructor] ?? ""
+                family.constructor, "\(family.source)(cfg) -> Module", family.summary
             ) { call in
                 try call.expectAtMost(1)
                 guard call.type(at: 1) == .table else {
