@@ -28,6 +28,7 @@ public final class Linear: Module, Layer {
 /// gradient, so padding tokens never train it.
 public final class Embedding: Module, Layer {
     public let weight: Tensor
+    /// The id whose row stays zero and untrained, or nil.
     public let paddingIndex: Int?
 
     /// N(0, 1) initialisation, as PyTorch.
