@@ -11,6 +11,7 @@ public enum EmberLibraries {
     static let installers: [@Sendable (LuaState) -> Void] = [
         TensorLibrary.install(into:),
         TextLibrary.install(into:),
+        NNLibrary.install(into:),
         DataLibrary.install(into:),
         PlotFrames.install(into:),
         OptimLibrary.install(into:),

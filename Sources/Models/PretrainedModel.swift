@@ -22,7 +22,8 @@ public struct ModelInput {
     /// The tensor `name`, or an error naming the model and the missing input.
     public func require(_ name: String, for model: String) throws -> Tensor {
         guard let t = tensors[name] else {
-            throw TensorError.invalidArgument("\(model): missing input '\(name)' (given: \(tensors.keys.sorted().joined(separator: ", ")))")
+            let given = tensors.isEmpty ? "no tensors" : tensors.keys.sorted().joined(separator: ", ")
+            throw TensorError.invalidArgument("\(model): missing input '\(name)' (given: \(given))")
         }
         return t
     }

@@ -42,11 +42,12 @@ final class EmberFixture {
     }
 }
 
-/// The scripts named after a library (`tensor*.lua`, `text*.lua`, `data*.lua`, `train*.lua`); Tests/LuaTests
-/// runs the rest.
+/// The scripts named after a library (`tensor*.lua`, `text*.lua`, `data*.lua`, `train*.lua`,
+/// `nn*.lua`); Tests/LuaTests runs the rest.
 private let scriptDirectory = URL(fileURLWithPath: Fixtures.root + "/Tests/lua")
+private let libraryPrefixes = ["tensor", "text", "data", "train", "nn"]
 private let scripts = ((try? FileManager.default.contentsOfDirectory(atPath: scriptDirectory.path)) ?? [])
-    .filter { name in name.hasSuffix(".lua") && ["tensor", "text", "data", "train"].contains { name.hasPrefix($0) } }.sorted()
+    .filter { name in name.hasSuffix(".lua") && libraryPrefixes.contains { name.hasPrefix($0) } }.sorted()
 
 @Suite struct LuaScriptTests {
     @Test func scriptsExist() {

@@ -60,11 +60,16 @@ public enum Models {
     /// Reads a Hugging Face model folder: builds the architecture `config.json` names and loads
     /// its weights (see ``PretrainedModel/loadCheckpoint(directory:strict:)``). The model is
     /// returned in evaluation mode, as `from_pretrained` does.
-    public static func load(directory: String, strict: Bool = true) throws -> LoadedModel {
+    /// - Parameter overrides: `config.json` fields to replace before building, as
+    ///   `from_pretrained(dir, num_labels=5)` does: `model_type` for a folder whose config lacks
+    ///   it (UNITER's), `architectures` and `num_labels`/`id2label` to put a new head on a
+    ///   backbone checkpoint (load it with `strict: false`; the head is reported missing).
+    public static func load(directory: String, strict: Bool = true, overrides: [String: JSONValue] = [:]) throws -> LoadedModel {
         let path = directory + "/config.json"
+        let config = try readJSONObject(path).merging(overrides) { $1 }
         // A strict load overwrites every weight; a lenient one keeps Hugging Face's initial values
         // for what the checkpoint lacks, as from_pretrained does.
-        let model = try build(config: try readJSONObject(path), source: path, initialization: strict ? .fromCheckpoint : .huggingFace)
+        let model = try build(config: config, source: path, initialization: strict ? .fromCheckpoint : .huggingFace)
         let report = try model.loadCheckpoint(directory: directory, strict: strict)
         model.eval()
         return LoadedModel(model: model, report: report)

@@ -38,9 +38,11 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
     /// - Parameters:
     ///   - attentionMask: `[B, T]`, 1 for real samples.
     ///   - labels: int64 `[B, S]` target ids padded with −100, for the loss.
+    ///   - outputHiddenStates: also return the encoder's hidden states.
     /// - Returns: `logits [B, T', V]`, the loss when labels were given, and the encoder output.
-    public func callAsFunction(_ inputValues: Tensor, attentionMask: Tensor? = nil, labels: Tensor? = nil) throws -> (logits: Tensor, loss: Tensor?, encoder: Wav2Vec2Output) {
-        let out = try wav2vec2(inputValues, attentionMask: attentionMask)
+    public func callAsFunction(_ inputValues: Tensor, attentionMask: Tensor? = nil, labels: Tensor? = nil,
+                               outputHiddenStates: Bool = false) throws -> (logits: Tensor, loss: Tensor?, encoder: Wav2Vec2Output) {
+        let out = try wav2vec2(inputValues, attentionMask: attentionMask, outputHiddenStates: outputHiddenStates)
         let logits = try lmHead(dropout(out.lastHiddenState))
         guard let labels else { return (logits, nil, out) }
         let samples = try attentionMask.map { try $0.converted(to: .float64).sum(axes: [1]).toArray(of: Double.self).map { Int($0) } }
@@ -93,12 +95,14 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
     public var architecture: String { "Wav2Vec2ForCTC" }
     public var configJSON: [String: JSONValue] { Wav2Vec2Keys.configJSON(config, architecture: architecture) }
 
-    /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits` and `loss`.
+    /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits`, `loss`
+    /// and, when asked for, `hidden_states.k`.
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let (logits, loss, _) = try self(input.require("input_values", for: architecture),
-                                         attentionMask: input["attention_mask"], labels: input["labels"])
+        let (logits, loss, encoder) = try self(input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
+                                               labels: input["labels"], outputHiddenStates: input.outputHiddenStates)
         var out = ["logits": logits]
         out["loss"] = loss
+        encoder.writeHiddenStates(into: &out)
         return out
     }
 

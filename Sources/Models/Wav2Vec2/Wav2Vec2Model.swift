@@ -96,11 +96,14 @@ public final class Wav2Vec2Model: Module, PretrainedModel {
     public var architecture: String { "Wav2Vec2Model" }
     public var configJSON: [String: JSONValue] { Wav2Vec2Keys.configJSON(config, architecture: architecture) }
 
-    /// Inputs `input_values` and optional `attention_mask`; outputs `last_hidden_state` and
-    /// `extract_features`.
+    /// Inputs `input_values` and optional `attention_mask`; outputs `last_hidden_state`,
+    /// `extract_features` and, when asked for, `hidden_states.k`.
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let out = try self(input.require("input_values", for: architecture), attentionMask: input["attention_mask"])
-        return ["last_hidden_state": out.lastHiddenState, "extract_features": out.extractFeatures]
+        let out = try self(input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
+                           outputHiddenStates: input.outputHiddenStates)
+        var outputs = ["last_hidden_state": out.lastHiddenState, "extract_features": out.extractFeatures]
+        out.writeHiddenStates(into: &outputs)
+        return outputs
     }
 
     public func parameterName(forCheckpointKey key: String) -> String? {

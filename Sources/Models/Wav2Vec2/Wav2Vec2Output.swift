@@ -30,4 +30,9 @@ public struct Wav2Vec2Output {
         let counts = try Tensor(shape: [frameLengths.count, 1], scalars: frameLengths.map(Double.init)).converted(to: x.dtype)
         return try kept.sum(axes: [1]) / counts
     }
+
+    /// Adds ``hiddenStates`` to a model's outputs as `hidden_states.0` … (none when not asked for).
+    func writeHiddenStates(into outputs: inout [String: Tensor]) {
+        for (k, h) in hiddenStates.enumerated() { outputs["hidden_states.\(k)"] = h }
+    }
 }

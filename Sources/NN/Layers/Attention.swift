@@ -39,14 +39,19 @@ public func additiveMask(from keep: Tensor, dropValue: Double = -Double(Float.gr
     return try m.unsqueezed(at: 1).unsqueezed(at: 1)
 }
 
-/// Multi-head attention with PyTorch's packed parameters (`nn.MultiheadAttention`,
-/// `batch_first=True`): `in_proj_weight [3D, D]`, `in_proj_bias [3D]`, `out_proj`.
+/// Multi-head attention with PyTorch's packed parameters (`nn.MultiheadAttention`):
+/// `in_proj_weight [3D, D]`, `in_proj_bias [3D]`, `out_proj`.
+///
+/// Sequences are `[B, L, D]` (`batch_first=True`), or `[L, B, D]` when built with
+/// `batchFirst: false`, PyTorch's default layout.
 public final class MultiheadAttention: Module {
     public let inProjWeight: Tensor, inProjBias: Tensor
     public let outProj: Linear
     public let heads: Int, dropout: Double
+    /// Whether sequences are `[B, L, D]` (true) or `[L, B, D]` (false).
+    public let batchFirst: Bool
 
-    public init(embedDim: Int, heads: Int, dropout: Double = 0, generator: RandomGenerator = .shared) {
+    public init(embedDim: Int, heads: Int, dropout: Double = 0, batchFirst: Bool = true, generator: RandomGenerator = .shared) {
         // PyTorch: xavier_uniform for the packed projection, zero bias.
         let bound = (6.0 / Double(embedDim + 3 * embedDim)).squareRoot()
         inProjWeight = Tensor.uniform([3 * embedDim, embedDim], low: -bound, high: bound, generator: generator)
@@ -54,6 +59,7 @@ public final class MultiheadAttention: Module {
         outProj = Linear(embedDim, embedDim, generator: generator)
         self.heads = heads
         self.dropout = dropout
+        self.batchFirst = batchFirst
         super.init()
         register(parameter: "in_proj_weight", inProjWeight)
         register(parameter: "in_proj_bias", inProjBias)
@@ -61,11 +67,20 @@ public final class MultiheadAttention: Module {
         noGrad { _ = try? outProj.bias?.assign(Tensor.zeros([embedDim])) }
     }
 
-    public override var summaryDetail: String { "\(inProjWeight.shape[1]), heads=\(heads)" }
+    public override var summaryDetail: String { "\(inProjWeight.shape[1]), heads=\(heads)" + (batchFirst ? "" : ", batch_first=false") }
 
-    /// Attends `query [B, Lq, D]` to `key`/`value [B, Lk, D]`; `mask` is additive,
-    /// broadcasting to `[B, H, Lq, Lk]`.
+    /// Attends `query [B, Lq, D]` to `key`/`value [B, Lk, D]` (`[Lq, B, D]`, `[Lk, B, D]` when
+    /// not ``batchFirst``); `mask` is additive, broadcasting to `[B, H, Lq, Lk]`.
     public func callAsFunction(query: Tensor, key: Tensor, value: Tensor, mask: Tensor? = nil) throws -> Tensor {
+        guard batchFirst else {
+            let out = try attend(query: query.transposed(0, 1), key: key.transposed(0, 1), value: value.transposed(0, 1), mask: mask)
+            return try out.transposed(0, 1)
+        }
+        return try attend(query: query, key: key, value: value, mask: mask)
+    }
+
+    /// Batch-first attention.
+    private func attend(query: Tensor, key: Tensor, value: Tensor, mask: Tensor?) throws -> Tensor {
         let d = inProjWeight.shape[1]
         let w = try inProjWeight.split(size: d), b = try inProjBias.split(size: d)
         let q = try splitHeads(query.linear(weight: w[0], bias: b[0]), heads: heads)
@@ -76,9 +91,9 @@ public final class MultiheadAttention: Module {
     }
 }
 
-/// PyTorch's `nn.TransformerEncoderLayer` (batch first): self-attention and a feed-forward
-/// block, each with a residual connection and LayerNorm — after (post-norm, default) or before
-/// (`normFirst`).
+/// PyTorch's `nn.TransformerEncoderLayer`: self-attention and a feed-forward block, each with a
+/// residual connection and LayerNorm — after (post-norm, default) or before (`normFirst`).
+/// Sequences are `[B, L, D]`, or `[L, B, D]` when built with `batchFirst: false`.
 public final class TransformerEncoderLayer: Module, Layer {
     public let selfAttn: MultiheadAttention
     public let linear1: Linear, linear2: Linear
@@ -86,10 +101,12 @@ public final class TransformerEncoderLayer: Module, Layer {
     public let dropout: Dropout
     public let activation: Activation
     public let normFirst: Bool
+    /// Whether sequences are `[B, L, D]` (true) or `[L, B, D]` (false).
+    public let batchFirst: Bool
 
     public init(dModel: Int, heads: Int, feedForward: Int = 2048, dropout p: Double = 0.1,
                 activation: Activation = .relu, eps: Double = 1e-5, normFirst: Bool = false,
-                generator: RandomGenerator = .shared) {
+                batchFirst: Bool = true, generator: RandomGenerator = .shared) {
         selfAttn = MultiheadAttention(embedDim: dModel, heads: heads, dropout: p, generator: generator)
         linear1 = Linear(dModel, feedForward, generator: generator)
         linear2 = Linear(feedForward, dModel, generator: generator)
@@ -98,6 +115,7 @@ public final class TransformerEncoderLayer: Module, Layer {
         dropout = Dropout(p, generator: generator)
         self.activation = activation
         self.normFirst = normFirst
+        self.batchFirst = batchFirst
         super.init()
         register(child: "self_attn", selfAttn)
         register(child: "linear1", linear1)
@@ -109,8 +127,15 @@ public final class TransformerEncoderLayer: Module, Layer {
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor { try callAsFunction(x, mask: nil) }
 
-    /// `x [B, L, D]`, optional additive `mask` broadcasting to `[B, H, L, L]`.
+    /// `x [B, L, D]` (`[L, B, D]` when not ``batchFirst``), optional additive `mask`
+    /// broadcasting to `[B, H, L, L]`.
     public func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
+        // The attention block is batch-first either way; only the layer's ends transpose.
+        guard batchFirst else { return try encode(x.transposed(0, 1), mask: mask).transposed(0, 1) }
+        return try encode(x, mask: mask)
+    }
+
+    private func encode(_ x: Tensor, mask: Tensor?) throws -> Tensor {
         func attend(_ h: Tensor) throws -> Tensor { try dropout(selfAttn(query: h, key: h, value: h, mask: mask)) }
         func feedForward(_ h: Tensor) throws -> Tensor { try dropout(linear2(dropout(activation(linear1(h))))) }
         if normFirst {

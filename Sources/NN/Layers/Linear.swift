@@ -23,17 +23,36 @@ public final class Linear: Module, Layer {
 }
 
 /// A lookup table of `count` vectors of `dimension` (`nn.Embedding`); ids are 0-based int64.
+///
+/// With a `paddingIndex` (PyTorch's `padding_idx`) that row starts at zero and receives no
+/// gradient, so padding tokens never train it.
 public final class Embedding: Module, Layer {
     public let weight: Tensor
+    /// The id whose row stays zero and untrained, or nil.
+    public let paddingIndex: Int?
 
     /// N(0, 1) initialisation, as PyTorch.
-    public init(_ count: Int, _ dimension: Int, generator: RandomGenerator = .shared) {
+    public init(_ count: Int, _ dimension: Int, paddingIndex: Int? = nil, generator: RandomGenerator = .shared) {
+        precondition(paddingIndex.map { (0..<count).contains($0) } ?? true, "Embedding: padding index outside 0..<\(count)")
         weight = Tensor.randn([count, dimension], generator: generator)
+        self.paddingIndex = paddingIndex
         super.init()
         register(parameter: "weight", weight)
+        if let paddingIndex {
+            noGrad { try! weight.select(axis: 0, index: paddingIndex).assign(Tensor.zeros([dimension])) }  // in range: checked above
+        }
     }
 
-    public override var summaryDetail: String { "\(weight.shape[0]), \(weight.shape[1])" }
+    public override var summaryDetail: String {
+        "\(weight.shape[0]), \(weight.shape[1])" + (paddingIndex.map { ", padding_idx=\($0)" } ?? "")
+    }
 
-    public func callAsFunction(_ ids: Tensor) throws -> Tensor { try weight.embedding(ids) }
+    /// `ids` (int64, any shape) → `ids.shape + [dimension]`.
+    public func callAsFunction(_ ids: Tensor) throws -> Tensor {
+        let e = try weight.embedding(ids)
+        guard let paddingIndex, e.requiresGrad else { return e }
+        // Rows looked up at padding positions are cut from the graph: the same values, no gradient.
+        let isPadding = try ids.eq(Double(paddingIndex)).unsqueezed(at: -1)
+        return try Tensor.where(isPadding, e.detached(), e)
+    }
 }
