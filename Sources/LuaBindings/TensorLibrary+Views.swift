@@ -176,7 +176,9 @@ extension TensorLibrary {
     /// `t[i] = value`: writes a number, a boolean or a tensor broadcast to the slice.
     private static func assignElement(_ t: Tensor, _ call: LuaCall) throws {
         let index = try elementIndex(t, call)
-        if t.requiresGrad {
+        // A leaf that requires grad may be written inside no_grad (an optimizer step by hand), as
+        // in PyTorch; a graph output never, since its backward has saved what it was.
+        if t.requiresGrad && (GradMode.isEnabled || !t.isLeaf) {
             throw LuaMessageError(
                 t.isLeaf
                     ? "t[i] = v: t requires grad; write inside tensor.no_grad(function() ... end) or into t:detach()"

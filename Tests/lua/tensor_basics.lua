@@ -96,6 +96,10 @@ local ids = tensor.zeros(2, 2, {dtype = "int64"})
 ids[1] = tensor{{7, 8}}  -- broadcast
 ids[2] = 3.9             -- converted to the dtype
 check(ids, "int64", {2, 2}, {{7, 8}, {3, 3}})
+-- a parameter may be written by hand inside no_grad (an update step), as in PyTorch
+local w = tensor.zeros(2, 2):requires_grad()
+tensor.no_grad(function() w[1] = 1 end)
+check(w:detach(), "float32", {2, 2}, {{1, 1}, {0, 0}})
 
 -- movement
 check(t:view(6, 4), "int64", {6, 4})
