@@ -49,7 +49,8 @@ let package = Package(
 
         // MARK: benchmarks (release only: scripts/bench)
         .executableTarget(
-            name: "EmberBench", dependencies: ["TensorCore", "Media", "Datasets", "Models", "NN"], path: "Benchmarks/EmberBench"),
+            name: "EmberBench", dependencies: ["TensorCore", "Media", "Datasets", "Models", "NN", "Text", "Train"],
+            path: "Benchmarks/EmberBench"),
 
         // MARK: tests
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),

@@ -3,6 +3,7 @@
 //   EmberBench models [repetitions]   ViT-Tiny and MiniLM forward / forward+backward
 //   EmberBench media CLIP [threads]   video decode throughput
 //   EmberBench loader MANIFEST        loader throughput, workers and cache
+//   EmberBench training ROOT [PASSES] [fusion|clip|uniter ...]   training throughput of the examples' pipelines
 // The references measured outside Swift (PyTorch, ffmpeg) are run by the scripts beside them.
 import Dispatch
 import TensorCore
@@ -66,8 +67,13 @@ do {
     case "media" where arguments.count >= 2:
         try mediaBenchmarks(clip: arguments[1], threads: arguments.dropFirst(2).first.flatMap(Int.init) ?? 2)
     case "loader" where arguments.count >= 2: try loaderBenchmarks(manifest: arguments[1])
+    case "training" where arguments.count >= 2:
+        let passes = arguments.dropFirst(2).first.flatMap(Int.init)
+        let names = Array(arguments.dropFirst(passes == nil ? 2 : 3))
+        try trainingBenchmarks(root: arguments[1], names: names.isEmpty ? ["fusion", "clip", "uniter"] : names, passes: passes ?? 3)
     default:
-        print("usage: EmberBench kernels [threads] | models [repetitions] | media CLIP [threads] | loader MANIFEST")
+        print("usage: EmberBench kernels [threads] | models [repetitions] | media CLIP [threads] | loader MANIFEST | "
+              + "training ROOT [PASSES] [fusion|clip|uniter ...]")
         exit(2)
     }
 } catch {
