@@ -92,7 +92,7 @@ import TestSupport
         try serialized {
             let ds = try SampleData.dataset()
             let dir = try Fixtures.temporaryDirectory("cache-split")
-            let (part, _) = try ds.split(fraction: 0.1, seed: 1)
+            let (part, _) = try ds.split(fraction: 0.025, seed: 1)
             let cached = try part.map { $0 }.cached(in: dir)
             #expect(cached.count == 5)
             _ = try cached.sample(at: 0)

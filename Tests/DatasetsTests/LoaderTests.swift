@@ -9,7 +9,7 @@ import TestSupport
     @Test func sameBatchesForAnyWorkerCount() throws {
         try serialized {
             let ds = try SampleData.dataset()
-            let (part, _) = try ds.split(fraction: 0.4, seed: 2)
+            let (part, _) = try ds.split(fraction: 0.1, seed: 2)
             let inOrder = part.indices.map { ds.manifest.entries[$0].id }
             var runs: [[[Float]]] = []
             var idRuns: [[String]] = []
@@ -38,7 +38,7 @@ import TestSupport
             #expect(batch.inputValues?.shape == [3, 48_000] && batch.attentionMask?.dtype == .int64)
             #expect(try ints(#require(batch.attentionMask)).allSatisfy { $0 == 1 })
             #expect(try batch.labels?.dtype == .int64 && ints(#require(batch.labels)) == [1, 2, 0])
-            #expect(batch.text == ["open the clock please", "start x eyes", "start the calculator"])
+            #expect(batch.text == ["open the clock please", "show me the eyes that follow the mouse", "help me do some arithmetic"])
             #expect(batch.ids == ["clips/clock_00.mp4", "clips/eyes_00.mp4", "clips/calculator_00.mp4"])
         }
     }
