@@ -4,20 +4,20 @@
 -- checkpoint when scripts/fetch-assets has fetched it, and from scratch (a smaller model) when not.
 --
 --   scripts/fetch-assets                                 (once: ~/.cache/ember/assets, 90 MB)
---   scripts/ember examples/uniter_finetune.lua           (about a minute on 2 cores; 20 s from scratch)
+--   scripts/ember examples/uniter_finetune.lua           (about a minute on 2 cores)
 --   ember replay runs/uniter_finetune/session.lua --check
 --
--- EMBER_EXAMPLE_EPOCHS=2 makes a short run (the smoke test's); examples/README.md gives the
+-- EMBER_EXAMPLE_EPOCHS=2 makes a short run (the smoke test's); the README gives the
 -- figures of the default run. EMBER_ASSETS moves the assets folder, as for scripts/fetch-assets.
 
 -- %% [1]
 -- The data: 2 frames per clip at 64×64, the voice at 16 kHz mono, and the transcript; decoded
--- once into a disk cache, then split 8/2 clips per class.
+-- once into a disk cache, then split 32/8 clips per class.
 tensor.seed(0)
-local epochs = tonumber(os.getenv("EMBER_EXAMPLE_EPOCHS")) or 15
+local epochs = tonumber(os.getenv("EMBER_EXAMPLE_EPOCHS")) or 4
 local dir = "runs/uniter_finetune"
 local frames, size, patch = 2, 64, 16
-local ds = data.manifest("examples/data/manifest.jsonl", {frames = frames, size = size, crop = true, normalize = "clip"})
+local ds = data.manifest("examples/data/manifest.jsonl", {frames = frames, resize = {size, size}, normalize = "clip"})
 ds:cache(dir .. "/cache")
 local train_set, val_set = ds:split(0.8, {seed = 0})
 local classes = ds:classes()

@@ -3,19 +3,19 @@
 -- each side attends to the other's frames (fusion = "attention"; the quickstart concatenates
 -- the two embeddings instead) before one classifier over both. Both towers start from scratch.
 --
---   scripts/ember examples/vit_wav2vec_finetune.lua          (about 20 s on 2 cores)
+--   scripts/ember examples/vit_wav2vec_finetune.lua          (about 50 s on 2 cores)
 --   ember replay runs/vit_wav2vec_finetune/session.lua --check
 --
--- EMBER_EXAMPLE_EPOCHS=2 makes a short run (the smoke test's); examples/README.md gives the
+-- EMBER_EXAMPLE_EPOCHS=2 makes a short run (the smoke test's); the README gives the
 -- figures of the default run.
 
 -- %% [1]
 -- The data: 4 frames per clip at 64×64 and the voice at 16 kHz mono, decoded once into a disk
--- cache, then split 8/2 clips per class into training and validation.
+-- cache, then split 32/8 clips per class into training and validation.
 tensor.seed(0)
 local epochs = tonumber(os.getenv("EMBER_EXAMPLE_EPOCHS")) or 20
 local dir = "runs/vit_wav2vec_finetune"
-local ds = data.manifest("examples/data/manifest.jsonl", {frames = 4, size = 64, crop = true, normalize = "clip"})
+local ds = data.manifest("examples/data/manifest.jsonl", {frames = 4, resize = {64, 64}, normalize = "clip"})
 ds:cache(dir .. "/cache")
 local train_set, val_set = ds:split(0.8, {seed = 0})
 local classes = ds:classes()

@@ -26,7 +26,7 @@ private struct Pipeline: Decodable {
 }
 
 /// Training throughput of the pipeline examples at their sizes: samples/s of whole training steps
-/// (forward, loss, backward, gradient clipping at 1, AdamW) over the 40 training clips of the
+/// (forward, loss, backward, gradient clipping at 1, AdamW) over 40 clips of the
 /// sample set, decoded once into memory so that decoding is not measured; the peak of tensor
 /// memory during the measured passes and the process's max RSS. scripts/bench-training runs one
 /// pipeline per process (so max RSS is the pipeline's) and PyTorch's figures beside these.
@@ -75,14 +75,15 @@ private func measureTraining(_ name: String, _ pipeline: Pipeline, root: String,
           + "(\(Parallel.threadCount) threads)")
 }
 
-/// The model inputs of each batch of the 40 training clips (the examples' split), as the example
-/// script builds them from a loader batch.
+/// The model inputs of each batch of 40 clips of the sample set (a stratified fifth), as the
+/// example script builds them from a loader batch.
 private func modelInputs(_ pipeline: Pipeline, root: String) throws -> [(input: ModelInput, samples: Int)] {
     let clips = ManifestDataset(
         manifest: try Manifest(path: root + "/examples/data/manifest.jsonl"),
-        options: DecodeOptions(video: VideoOptions(selection: .count(pipeline.frames), resize: .shortestEdge(pipeline.size),
-                                                   centerCrop: true, normalization: .clip, threads: 1)))
-    let (training, _) = try clips.split(fraction: 0.8, seed: 0)
+        options: DecodeOptions(video: VideoOptions(selection: .count(pipeline.frames),
+                                                   resize: .exact(height: pipeline.size, width: pipeline.size),
+                                                   normalization: .clip, threads: 1)))
+    let (training, _) = try clips.split(fraction: 0.2, seed: 0)  // 40 clips, 8 of each class
     let epoch = try DataLoader(training, options: LoaderOptions(batchSize: pipeline.batch)).makeEpoch()
     let tokenizer = try pipeline.tokenizer.map { try Tokenizer.load(root + "/" + $0) }
     var inputs: [(input: ModelInput, samples: Int)] = []

@@ -37,19 +37,26 @@ class Fusion(nn.Module):
         super().__init__()
         self.vision = T.ViTModel(T.ViTConfig(**c["vision"]), add_pooling_layer=False)
         self.audio = wav2vec2(c["audio"])
+        self.concat = c.get("fusion", "concat") == "concat"
+        self.dropout = nn.Dropout(0.1)
+        if self.concat:
+            self.classifier = nn.Linear(c["vision"]["hidden_size"] + c["audio"]["hidden_size"], c["num_labels"])
+            return
         width, heads = c["fusion_hidden_size"], c["fusion_heads"]
         self.vision_proj = nn.Linear(c["vision"]["hidden_size"], width)
         self.audio_proj = nn.Linear(c["audio"]["hidden_size"], width)
         self.vision_to_audio = nn.MultiheadAttention(width, heads, batch_first=True)
         self.audio_to_vision = nn.MultiheadAttention(width, heads, batch_first=True)
         self.vision_norm, self.audio_norm = nn.LayerNorm(width), nn.LayerNorm(width)
-        self.dropout = nn.Dropout(0.1)
         self.classifier = nn.Linear(2 * width, c["num_labels"])
 
     def forward(self, pixel_values, input_values, attention_mask, labels):
         b, t = pixel_values.shape[:2]
         v = self.vision(pixel_values.flatten(0, 1)).last_hidden_state[:, 0].view(b, t, -1)
         a = self.audio(input_values, attention_mask=attention_mask).last_hidden_state
+        if self.concat:  # the class token averaged over frames beside the voice's mean
+            logits = self.classifier(self.dropout(torch.cat([v.mean(1), a.mean(1)], 1)))
+            return F.cross_entropy(logits, labels)
         v, a = self.vision_proj(v), self.audio_proj(a)
         v_pooled, a_pooled = v.mean(1, keepdim=True), a.mean(1, keepdim=True)
         v_fused = self.vision_norm(v_pooled + self.vision_to_audio(v_pooled, a, a, need_weights=False)[0])
@@ -149,7 +156,7 @@ def main():
     root, name = sys.argv[1], sys.argv[2]
     passes = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     p = json.load(open(f"{root}/Benchmarks/training-pipelines.json"))[name]
-    model = {"fusion": Fusion, "clip": ClipWithVoice, "uniter": Uniter}[name](p["model"]).train()
+    model = {"quickstart": Fusion, "fusion": Fusion, "clip": ClipWithVoice, "uniter": Uniter}[name](p["model"]).train()
     data = list(batches(root, p))
     opt = torch.optim.AdamW(model.parameters(), lr=p["lr"], weight_decay=p["weight_decay"])
 
