@@ -2,7 +2,7 @@
 -- recordings and the voice requests spoken over them (examples/data: 5 kinds of request,
 -- 40 clips each), validate on held-out clips, and save the model, the charts and this session.
 --
---   scripts/ember examples/quickstart.lua                  (about a minute and a half on 2 cores)
+--   scripts/ember examples/quickstart.lua                  (under a minute on 2 cores)
 --   ember replay runs/quickstart/session.lua --check       (runs it again, checks every output)
 --
 -- Each `-- %%` line starts a cell: open the file in the REPL with `%load`, in VS Code or
