@@ -40,7 +40,7 @@ import Train
             // A fresh process, as it were: new objects from the same recipe.
             let (second, secondModel, log) = try Self.setup().make()
             try second.resume(from: folder)
-            #expect(log.lines == ["resumed from \(folder): 1 epochs and 5 steps done"])
+            #expect(log.lines == ["resumed from \(folder): 1 epoch and 5 steps done"])
             try second.fit(epochs: 3)
             #expect(parameterValues(secondModel) == parameterValues(referenceModel))
             #expect(second.history == reference.history)
