@@ -48,39 +48,37 @@ func unaryKernel(_ x0: Tensor, _ kind: UnaryKind) -> Tensor {
     return out
 }
 
-/// A lane-wise float32 function the unary kernel maps over a buffer.
-private protocol LaneFunction { static func apply(_ x: Vec) -> Vec }
+/// A lane-wise function without state, made fresh for each buffer.
+private protocol UnaryLane: LaneFunction { init() }
 
-/// Maps `F` over `n` floats. One small function per `F`: inside it the whole polynomial (and
-/// e^x within it) is inlined into the loop. A single function holding every case grew past
-/// the inliner's size limit and called e^x out of line for each 16 elements.
+/// Maps `F` over `n` floats: one specialised loop per function, with `F` inlined into it.
 @inline(never)
-private func mapLanes<F: LaneFunction>(_: F.Type, _ s: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int) {
-    VectorMath.map(s, d, n) { F.apply($0) }
+private func mapLanes<F: UnaryLane>(_: F.Type, _ s: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int) {
+    VectorMath.map(s, d, n, F())
 }
 
-private enum Negate: LaneFunction { static func apply(_ x: Vec) -> Vec { -x } }
-private enum Exp: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.exp(x) } }
-private enum Log: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.log(x) } }
-private enum Sqrt: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.sqrt(x) } }
-private enum Rsqrt: LaneFunction { static func apply(_ x: Vec) -> Vec { 1 / VectorMath.sqrt(x) } }
-private enum Abs: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.abs(x) } }
-private enum Sign: LaneFunction {
-    static func apply(_ v: Vec) -> Vec {
+private struct Negate: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { -x } }
+private struct Exp: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.exp(x) } }
+private struct Log: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.log(x) } }
+private struct Sqrt: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.sqrt(x) } }
+private struct Rsqrt: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { 1 / VectorMath.sqrt(x) } }
+private struct Abs: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.abs(x) } }
+private struct Sign: UnaryLane {
+    @inline(__always) func callAsFunction(_ v: Vec) -> Vec {
         Vec(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0).replacing(with: v, where: v .!= v)
     }
 }
-private enum Tanh: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.tanh(x) } }
-private enum Sigmoid: LaneFunction { static func apply(_ x: Vec) -> Vec { VectorMath.sigmoid(x) } }
-private enum Relu: LaneFunction { static func apply(_ x: Vec) -> Vec { x.replacing(with: 0, where: x .< 0) } }
-private enum ReluDerivative: LaneFunction { static func apply(_ x: Vec) -> Vec { Vec(repeating: 0).replacing(with: 1, where: x .> 0) } }
-private enum Gelu: LaneFunction { static func apply(_ x: Vec) -> Vec { geluExact(x) } }
-private enum GeluDerivative: LaneFunction { static func apply(_ x: Vec) -> Vec { geluExactDerivative(x) } }
-private enum GeluTanh: LaneFunction { static func apply(_ x: Vec) -> Vec { geluTanh(x) } }
-private enum GeluTanhDerivative: LaneFunction { static func apply(_ x: Vec) -> Vec { geluTanhDerivative(x) } }
-private enum QuickGelu: LaneFunction { static func apply(_ x: Vec) -> Vec { x * VectorMath.sigmoid(x * 1.702) } }
-private enum QuickGeluDerivative: LaneFunction {
-    static func apply(_ v: Vec) -> Vec {
+private struct Tanh: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.tanh(x) } }
+private struct Sigmoid: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.sigmoid(x) } }
+private struct Relu: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { x.replacing(with: 0, where: x .< 0) } }
+private struct ReluDerivative: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { Vec(repeating: 0).replacing(with: 1, where: x .> 0) } }
+private struct Gelu: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluExact(x) } }
+private struct GeluDerivative: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluExactDerivative(x) } }
+private struct GeluTanh: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluTanh(x) } }
+private struct GeluTanhDerivative: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluTanhDerivative(x) } }
+private struct QuickGelu: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { x * VectorMath.sigmoid(x * 1.702) } }
+private struct QuickGeluDerivative: UnaryLane {
+    @inline(__always) func callAsFunction(_ v: Vec) -> Vec {
         let s = VectorMath.sigmoid(v * 1.702)
         return s + v * 1.702 * s * (1 - s)
     }

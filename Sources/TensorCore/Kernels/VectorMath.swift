@@ -10,6 +10,14 @@ import _Builtin_intrinsics.intel
 typealias Vec = SIMD16<Float>
 typealias VecI = SIMD16<Int32>
 
+/// A lane-wise float32 function, with any constants it holds, for ``VectorMath/map(_:_:_:_:)-generic``.
+/// Conformers mark `callAsFunction` `@inline(__always)`: unlike a closure, it is then inlined
+/// into the loop whatever its size (a closure as large as GELU stayed out of line, called
+/// through a pointer for every 16 lanes, on four 128-bit parts).
+protocol LaneFunction {
+    func callAsFunction(_ x: Vec) -> Vec
+}
+
 public enum VectorMath {
     /// Lane-wise √x, correctly rounded. `SIMD.squareRoot()` is lowered one lane at a time
     /// (sixteen `sqrtss`); the AVX instruction takes eight lanes at once.
@@ -134,6 +142,24 @@ public enum VectorMath {
     static func map(
         _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, _ f: (Vec) -> Vec
     ) {
+        var i = 0
+        while i + 16 <= n {
+            let v = UnsafeRawPointer(src + i).loadUnaligned(as: Vec.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: f(v), as: Vec.self)
+            i += 16
+        }
+        if i < n {
+            var v = Vec(repeating: 0)
+            for k in 0..<(n - i) { v[k] = src[i + k] }
+            let r = f(v)
+            for k in 0..<(n - i) { dst[i + k] = r[k] }
+        }
+    }
+
+    /// Applies `f` to `n` floats, 16 at a time, with `f` inlined into the loop; the tail goes
+    /// through a zero-padded vector.
+    @inline(__always)
+    static func map<F: LaneFunction>(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
         var i = 0
         while i + 16 <= n {
             let v = UnsafeRawPointer(src + i).loadUnaligned(as: Vec.self)

@@ -57,7 +57,7 @@ private func softmaxRows(_ x: Tensor, log: Bool) -> Tensor {
             var m = maxFloats(row, n)
             if m == -.infinity { m = 0 }  // an all −inf row gives NaN (softmax) / −inf, as PyTorch
             let shift = Vec(repeating: m)
-            VectorMath.map(row, o, n) { VectorMath.exp($0 - shift) }
+            VectorMath.map(row, o, n, ShiftedExp(shift: shift))
             let total = sumFloats(o, n)
             if log {
                 let c = Vec(repeating: m + Glibc.logf(total))
@@ -69,6 +69,12 @@ private func softmaxRows(_ x: Tensor, log: Bool) -> Tensor {
         }
     }
     return out
+}
+
+/// e^(x − shift), lane by lane: the exponentials of a softmax row.
+private struct ShiftedExp: LaneFunction {
+    let shift: Vec
+    @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.exp(x - shift) }
 }
 
 /// softmax: gx = y ⊙ (g − Σ g⊙y); log_softmax: gx = g − eʸ Σ g.
