@@ -163,7 +163,7 @@ import TestSupport
     }
 
     @Test func badOptions() {
-        try serialized {
+        serialized {
             #expect(thrownError { _ = try DataLoader(SyntheticDataset(count: 1), options: LoaderOptions(batchSize: 0)) } != nil)
             #expect(thrownError { _ = try DataLoader(SyntheticDataset(count: 1), options: LoaderOptions(workers: -1)) } != nil)
         }

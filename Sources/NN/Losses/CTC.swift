@@ -63,7 +63,7 @@ extension Loss {
         let value: Tensor
         switch reduction {
         case .none: value = perItem
-        case .sum, .mean: value = try Tensor(scalar: zip(losses, weights).map(*).reduce(0, +))
+        case .sum, .mean: value = Tensor(scalar: zip(losses, weights).map(*).reduce(0, +))
         }
         let out = value.converted(to: logProbs.dtype.floatComputeType)
         return try out.recordedCTC(logProbs, grad: grad, weights: weights, shape: logProbs.shape, classes: classes, batch: batch)
