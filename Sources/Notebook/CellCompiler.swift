@@ -13,13 +13,17 @@ public enum CellKind: String, Codable, Sendable {
     /// Statements ending in `return`: the returned values are shown like an expression's, and
     /// the `local`s are not kept (nothing can run after the `return`).
     case block
+    /// Statements followed by an expression, as a notebook cell often ends (`x = f()`, then
+    /// `x`): the statements' `local`s are kept and the expression's values shown.
+    case trailingExpression
 }
 
 /// The outcome of compiling a cell.
 enum Compilation {
     /// Compiled; the function is on the stack and takes `arguments` arguments
-    /// (the locals-capturing function for statements, pushed by ``CellCompiler``).
-    case ready(CellKind, arguments: Int)
+    /// (the locals-capturing function for statements, pushed by ``CellCompiler``). For a
+    /// trailing expression, `expressionStart` is the UTF-8 offset where the expression begins.
+    case ready(CellKind, arguments: Int, expressionStart: Int? = nil)
     /// The chunk ends too early (`<eof>`): the REPL reads another line.
     case incomplete(LuaError)
     /// A real syntax error.
@@ -27,9 +31,10 @@ enum Compilation {
 }
 
 /// Compiles cells as `lua.c` does — `return` first, then statements, `<eof>` meaning "more
-/// input" — with two notebook additions: a trailing `;` silences an expression, and a
-/// statement cell ends with a call that copies its top-level `local`s into the globals
-/// (LUA.md 3.2 and 3.7).
+/// input" — with three notebook additions: a trailing `;` silences an expression, a statement
+/// cell ends with a call that copies its top-level `local`s into the globals (LUA.md 3.2 and
+/// 3.7), and statements followed by an expression show the expression's values, as a Jupyter
+/// cell does.
 struct CellCompiler {
     let lua: LuaState
 
@@ -40,6 +45,10 @@ struct CellCompiler {
         let trimmed = source.trimmingTrailingWhitespace
         if trimmed.hasSuffix(";"), compiles("return \(trimmed.dropLast());", name) {
             return .ready(.silenced, arguments: 0)
+        }
+        if !trimmed.hasSuffix(";"), let start = compileTrailingExpression(source, name) {
+            lua_pushcclosure(lua.pointer, ember_capture_locals, 0)
+            return .ready(.trailingExpression, arguments: 1, expressionStart: start)
         }
         // The trailer passes through `...` so that it adds no global name. A cell ending in
         // `return` cannot take a trailer.
@@ -63,6 +72,26 @@ struct CellCompiler {
         defer { lua_settop(lua.pointer, top) }
         if case .incomplete = compile(source, number: 0) { return true }
         return false
+    }
+
+    /// Compiles a cell whose last statement is an expression as its statements, the locals'
+    /// capture, then `return` the expression — on the same line, so errors keep their line
+    /// numbers. Tries the last few places where a statement may end, latest first, so an
+    /// expression spread over lines is found whole. Returns where the expression starts.
+    /// (`a = b` newline `(f)()` is read as two statements here, where Lua reads one call.)
+    private func compileTrailingExpression(_ source: String, _ name: String) -> Int? {
+        let bytes = Array(source.utf8)
+        for boundary in StatementBoundaries.offsets(in: bytes).reversed().prefix(8) {
+            let expression = String(decoding: bytes[(boundary + 1)...], as: UTF8.self)
+            if expression.allSatisfy(\.isWhitespace) { continue }
+            // The statements must make a whole chunk by themselves: otherwise the `return`
+            // would land inside one of their blocks (`for … do` newline `f(i)` newline `end`).
+            let statements = String(decoding: bytes[...boundary], as: UTF8.self)
+            guard compiles(statements, name) else { continue }
+            lua_settop(lua.pointer, -2)
+            if compiles("\(statements);(...)() return \(expression)\n;", name) { return boundary + 1 }
+        }
+        return nil
     }
 
     /// Loads `source`, leaving the function on the stack when it compiles.

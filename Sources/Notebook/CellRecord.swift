@@ -16,6 +16,9 @@ public struct CellRecord: Codable, Sendable, Equatable {
     public var source: String
     /// How the source was understood; nil when it did not compile.
     public var kind: CellKind?
+    /// For a ``CellKind/trailingExpression`` cell, the UTF-8 offset in `source` where its
+    /// final expression begins.
+    public var expressionStart: Int?
     /// How the cell ended.
     public var status: Status
     /// Wall time, in seconds.

@@ -24,7 +24,8 @@ public enum PercentFormat {
     }
 
     /// A cell's source as written to a script, valid Lua with the cell's effect: expressions
-    /// become `_ = <expression>`, cells ending in `return` become
+    /// become `_ = <expression>` (a trailing one too, after its statements), cells ending in
+    /// `return` become
     /// `_ = (function(...) <cell> end)(...)`.
     static func savedSource(of cell: CellRecord) -> String {
         switch cell.kind {
@@ -32,6 +33,10 @@ public enum PercentFormat {
             return "_ = " + cell.source
         case .silenced?:
             return "_ = " + cell.source
+        case .trailingExpression? where cell.result != nil:
+            guard let start = cell.expressionStart else { return cell.source }
+            let bytes = Array(cell.source.utf8)
+            return String(decoding: bytes[..<start], as: UTF8.self) + "_ = " + String(decoding: bytes[start...], as: UTF8.self)
         case .block?:
             // `return` may only end a chunk; wrapped, the cell is an expression with its values.
             return "_ = (function(...) " + cell.source + "\nend)(...)"

@@ -38,16 +38,23 @@ public final class Session {
     }
 
     /// The source as it was typed, for a source as saved by ``PercentFormat``: `_ = <expression>`
-    /// gives back the expression; anything else is returned unchanged.
+    /// gives back the expression, statements then `_ = <expression>` give back the statements
+    /// then the expression; anything else is returned unchanged.
     public func typedSource(ofSaved source: String) -> String {
-        guard source.hasPrefix("_ = ") else { return source }
-        let expression = String(source.dropFirst(4))
         let L = lua.pointer
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
-        if case .ready(.expression, _) = CellCompiler(lua: lua).compile(expression, number: 0) {
-            return expression
+        let compiler = CellCompiler(lua: lua)
+        if source.hasPrefix("_ = ") {
+            let expression = String(source.dropFirst(4))
+            if case .ready(.expression, _, _) = compiler.compile(expression, number: 0) { return expression }
+            return source
         }
+        let bytes = Array(source.utf8), marker = Array("_ = ".utf8)
+        guard let boundary = StatementBoundaries.offsets(in: bytes).last(where: { bytes[($0 + 1)...].starts(with: marker) })
+        else { return source }
+        let typed = String(decoding: bytes[...boundary] + bytes[(boundary + 1 + marker.count)...], as: UTF8.self)
+        if case .ready(.trailingExpression, _, boundary + 1) = compiler.compile(typed, number: 0) { return typed }
         return source
     }
 
@@ -73,8 +80,9 @@ public final class Session {
         case .incomplete(let error), .failed(let error):
             record.status = .error
             record.error = error.message
-        case .ready(let kind, let arguments):
+        case .ready(let kind, let arguments, let expressionStart):
             record.kind = kind
+            record.expressionStart = expressionStart
             do {
                 try lua.protectedCall(arguments: arguments, results: Int(LUA_MULTRET))
                 keepValues(from: top + 1, to: lua_gettop(L), in: &record)
@@ -111,7 +119,7 @@ public final class Session {
             lua_rawseti(L, -2, lua_Integer(record.number))
         }
         lua_settop(L, last)
-        if record.kind == .expression || record.kind == .block {
+        if record.kind == .expression || record.kind == .block || record.kind == .trailingExpression {
             let printer = ValuePrinter(lua: lua)
             record.result = (first...last).map { printer.describe(at: $0) }.joined(separator: ", ")
         }
