@@ -27,6 +27,7 @@ enum TensorLibrary {
         registerAutograd(library, type, lua)
         registerValues(type)
         registerFiles(library)
+        registerMemory(library)
         registerDisplay(type)
     }
 }

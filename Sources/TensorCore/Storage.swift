@@ -104,6 +104,9 @@ final class BlockCache: @unchecked Sendable {
         if !kept { munmap(pointer, size) }
     }
 
+    /// Bytes held in idle blocks.
+    var idleBytes: Int { state.withLock { $0.idleBytes } }
+
     /// Unmaps every idle block.
     func trim() {
         let blocks = state.withLock { s -> [Int: [Int]] in
@@ -131,6 +134,9 @@ public enum MemoryStats {
 
     /// Starts a new peak measurement from the current live size.
     public static func resetPeak() { peakBytes.store(liveBytes, ordering: .relaxed) }
+
+    /// Bytes of freed large blocks kept for reuse (not counted in ``liveBytes``).
+    public static var cachedBytes: Int { BlockCache.shared.idleBytes }
 
     /// Returns idle cached blocks to the system.
     public static func releaseCachedBlocks() { BlockCache.shared.trim() }
