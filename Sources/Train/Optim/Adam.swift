@@ -148,8 +148,8 @@ public final class Adam: Optimizer {
     public var parameters: [Tensor] { groups.flatMap(\.parameters) }
 
     public var learningRates: [Double] {
-        get { groups.map(\.options.learningRate) }
-        set { for (g, lr) in zip(groups.indices, newValue) { groups[g].options.learningRate = lr } }
+        get { Train.learningRates(of: groups) }
+        set { setLearningRates(newValue, of: &groups) }
     }
 
     public var defaultLearningRate: Double { defaults.learningRate }
@@ -157,11 +157,7 @@ public final class Adam: Optimizer {
     /// Replaces the options of group `group` (0-based). AdamW keeps its decay decoupled.
     /// - Throws: when the index is out of range or the options are invalid.
     public func setOptions(_ options: Options, group: Int) throws {
-        guard groups.indices.contains(group) else {
-            throw TensorError.invalidArgument("\(name): no group \(group); there are \(groups.count)")
-        }
-        try options.validate()
-        groups[group].options = options
+        try replaceOptions(options, group: group, of: &groups, optimizer: name)
         if name == "AdamW" { groups[group].options.decoupledWeightDecay = true }
     }
 

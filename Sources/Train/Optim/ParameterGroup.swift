@@ -47,6 +47,25 @@ public struct ParameterGroup<Options: OptimizerOptions>: Sendable {
     }
 }
 
+/// The learning rate of each group, in order (an optimizer's `learningRates`).
+func learningRates<Options>(of groups: [ParameterGroup<Options>]) -> [Double] {
+    groups.map(\.options.learningRate)
+}
+
+/// Sets the groups' learning rates in order, as schedules do.
+func setLearningRates<Options>(_ rates: [Double], of groups: inout [ParameterGroup<Options>]) {
+    for (g, lr) in zip(groups.indices, rates) { groups[g].options.learningRate = lr }
+}
+
+/// Replaces the options of group `group` (0-based) once the index and the options check out.
+func replaceOptions<Options>(_ options: Options, group: Int, of groups: inout [ParameterGroup<Options>], optimizer: String) throws {
+    guard groups.indices.contains(group) else {
+        throw TensorError.invalidArgument("\(optimizer): no group \(group); there are \(groups.count)")
+    }
+    try options.validate()
+    groups[group].options = options
+}
+
 /// Checks the groups as PyTorch's `Optimizer.__init__` and `add_param_group` do: some parameters,
 /// leaf float32 tensors only, none in two groups, valid options.
 func validateGroups<Options>(_ groups: [ParameterGroup<Options>], optimizer: String) throws {

@@ -96,8 +96,8 @@ public final class SGD: Optimizer {
     public var parameters: [Tensor] { groups.flatMap(\.parameters) }
 
     public var learningRates: [Double] {
-        get { groups.map(\.options.learningRate) }
-        set { for (g, lr) in zip(groups.indices, newValue) { groups[g].options.learningRate = lr } }
+        get { Train.learningRates(of: groups) }
+        set { setLearningRates(newValue, of: &groups) }
     }
 
     public var defaultLearningRate: Double { defaults.learningRate }
@@ -105,11 +105,7 @@ public final class SGD: Optimizer {
     /// Replaces the options of group `group` (0-based).
     /// - Throws: when the index is out of range or the options are invalid.
     public func setOptions(_ options: Options, group: Int) throws {
-        guard groups.indices.contains(group) else {
-            throw TensorError.invalidArgument("SGD: no group \(group); there are \(groups.count)")
-        }
-        try options.validate()
-        groups[group].options = options
+        try replaceOptions(options, group: group, of: &groups, optimizer: "SGD")
     }
 
     public func step() throws {
