@@ -10,7 +10,7 @@ let vectorized: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let package = Package(
     name: "Ember",
     products: [
-        .executable(name: "ember", targets: ["ember"]),
+        .executable(name: "ember", targets: ["ember"])
     ],
     targets: [
         // MARK: C — system libraries and the one C shim

@@ -15,8 +15,9 @@ func kernelBenchmarks(threads: Int) throws {
             try a.withUnsafeBufferPointer(as: Float.self) { pa in
                 try b.withUnsafeBufferPointer(as: Float.self) { pb in
                     try c.withUnsafeMutableFloats { pc in
-                        BLAS.gemm(transA: false, transB: false, m: n, n: n, k: n, alpha: 1, a: pa.baseAddress!, lda: n,
-                                  b: pb.baseAddress!, ldb: n, beta: 0, c: pc.baseAddress!, ldc: n)
+                        BLAS.gemm(
+                            transA: false, transB: false, m: n, n: n, k: n, alpha: 1, a: pa.baseAddress!, lda: n,
+                            b: pb.baseAddress!, ldb: n, beta: 0, c: pc.baseAddress!, ldc: n)
                     }
                 }
             }

@@ -12,8 +12,9 @@ func mediaBenchmarks(clip: String, threads: Int) throws {
             if best == nil || wall < best!.wall { best = (wall, processCPUSeconds() - cpu0, frames) }
         }
         let b = best!
-        print("bench-media: ember \(label): \(b.frames) frames in \(fixed(b.wall, 0, 2)) s (CPU \(fixed(b.cpu, 0, 2)) s) = "
-              + "\(fixed(Double(b.frames) / b.wall, 0, 1)) frames/s")
+        print(
+            "bench-media: ember \(label): \(b.frames) frames in \(fixed(b.wall, 0, 2)) s (CPU \(fixed(b.cpu, 0, 2)) s) = "
+                + "\(fixed(Double(b.frames) / b.wall, 0, 1)) frames/s")
     }
     try measure("native RGB24 (streamed)") {
         var n = 0

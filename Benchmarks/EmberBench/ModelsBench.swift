@@ -18,8 +18,9 @@ func modelBenchmarks(repetitions: Int) throws {
             let h = try model.forward(inputs)["last_hidden_state"]!
             try (h * h).mean().backward()
         }
-        print("bench-models: ember \(name): forward \(fixed(forward, 0, 3)) s, forward+backward \(fixed(step, 0, 3)) s, "
-              + "peak tensor memory \(MemoryStats.peak >> 20) MB (\(Parallel.threadCount) threads)")
+        print(
+            "bench-models: ember \(name): forward \(fixed(forward, 0, 3)) s, forward+backward \(fixed(step, 0, 3)) s, "
+                + "peak tensor memory \(MemoryStats.peak >> 20) MB (\(Parallel.threadCount) threads)")
     }
     var vit = ViTConfig()
     (vit.hiddenSize, vit.numHiddenLayers, vit.numAttentionHeads, vit.intermediateSize) = (192, 12, 3, 768)
@@ -29,7 +30,9 @@ func modelBenchmarks(repetitions: Int) throws {
     // The base conv stack (7 × 512 channels, group norm), 4 layers 256 wide, one second of
     // voice; dropout, layer drop and SpecAugment off on both sides.
     var wav2vec2 = Wav2Vec2Config()
-    (wav2vec2.hiddenSize, wav2vec2.numHiddenLayers, wav2vec2.numAttentionHeads, wav2vec2.intermediateSize) = (256, 4, 4, 1024)
+    (wav2vec2.hiddenSize, wav2vec2.numHiddenLayers, wav2vec2.numAttentionHeads, wav2vec2.intermediateSize) = (
+        256, 4, 4, 1024
+    )
     (wav2vec2.hiddenDropout, wav2vec2.activationDropout, wav2vec2.attentionDropout, wav2vec2.layerdrop) = (0, 0, 0, 0)
     wav2vec2.maskTimeProb = 0
     let voice = Tensor.randn([1, 16_000], generator: RandomGenerator(seed: 3))
@@ -39,8 +42,9 @@ func modelBenchmarks(repetitions: Int) throws {
     (bert.hiddenSize, bert.numHiddenLayers, bert.numAttentionHeads, bert.intermediateSize) = (384, 6, 12, 1536)
     (bert.hiddenDropoutProb, bert.attentionProbsDropoutProb) = (0, 0)
     let ids = try Tensor.randint(0, 30522, shape: [16, 64], generator: RandomGenerator(seed: 2))
-    try report("MiniLM-L6 16x64 tokens", BertModel(config: bert),
-               ModelInput(["input_ids": ids, "attention_mask": Tensor.ones([16, 64], dtype: .int64)]))
+    try report(
+        "MiniLM-L6 16x64 tokens", BertModel(config: bert),
+        ModelInput(["input_ids": ids, "attention_mask": Tensor.ones([16, 64], dtype: .int64)]))
 }
 
 /// The best wall time of `runs` runs after one warm-up (on a shared machine the least disturbed

@@ -40,7 +40,8 @@ func trainingBenchmarks(root: String, names: [String], passes: Int) throws {
     let pipelines = try JSONDecoder().decode([String: Pipeline].self, from: Data(contentsOf: file))
     for name in names {
         guard let pipeline = pipelines[name] else {
-            throw TensorError.invalidArgument("bench training: no pipeline '\(name)' (\(pipelines.keys.sorted().joined(separator: ", ")))")
+            throw TensorError.invalidArgument(
+                "bench training: no pipeline '\(name)' (\(pipelines.keys.sorted().joined(separator: ", ")))")
         }
         try measureTraining(name, pipeline, root: root, passes: passes)
     }
@@ -68,11 +69,12 @@ private func measureTraining(_ name: String, _ pipeline: Pipeline, root: String,
     let wall = now() - t0, cpu = processCPUSeconds() - cpu0
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    print("bench-training: ember \(name) (\(pipeline.example), batch \(pipeline.batch), "
-          + "\(model.parameters().reduce(0) { $0 + $1.count }) parameters): \(passes * samples) samples in "
-          + "\(fixed(wall, 0, 2)) s (CPU \(fixed(cpu, 0, 2)) s) = \(fixed(Double(passes * samples) / wall, 0, 1)) samples/s, "
-          + "peak tensor memory \(MemoryStats.peak >> 20) MB, max RSS \(usage.ru_maxrss >> 10) MB "
-          + "(\(Parallel.threadCount) threads)")
+    print(
+        "bench-training: ember \(name) (\(pipeline.example), batch \(pipeline.batch), "
+            + "\(model.parameters().reduce(0) { $0 + $1.count }) parameters): \(passes * samples) samples in "
+            + "\(fixed(wall, 0, 2)) s (CPU \(fixed(cpu, 0, 2)) s) = \(fixed(Double(passes * samples) / wall, 0, 1)) samples/s, "
+            + "peak tensor memory \(MemoryStats.peak >> 20) MB, max RSS \(usage.ru_maxrss >> 10) MB "
+            + "(\(Parallel.threadCount) threads)")
 }
 
 /// The model inputs of each batch of 40 clips of the sample set (a stratified fifth), as the
@@ -80,9 +82,11 @@ private func measureTraining(_ name: String, _ pipeline: Pipeline, root: String,
 private func modelInputs(_ pipeline: Pipeline, root: String) throws -> [(input: ModelInput, samples: Int)] {
     let clips = ManifestDataset(
         manifest: try Manifest(path: root + "/examples/data/manifest.jsonl"),
-        options: DecodeOptions(video: VideoOptions(selection: .count(pipeline.frames),
-                                                   resize: .exact(height: pipeline.size, width: pipeline.size),
-                                                   normalization: .clip, threads: 1)))
+        options: DecodeOptions(
+            video: VideoOptions(
+                selection: .count(pipeline.frames),
+                resize: .exact(height: pipeline.size, width: pipeline.size),
+                normalization: .clip, threads: 1)))
     let (training, _) = try clips.split(fraction: 0.2, seed: 0)  // 40 clips, 8 of each class
     let epoch = try DataLoader(training, options: LoaderOptions(batchSize: pipeline.batch)).makeEpoch()
     let tokenizer = try pipeline.tokenizer.map { try Tokenizer.load(root + "/" + $0) }

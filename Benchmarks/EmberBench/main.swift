@@ -50,7 +50,6 @@ func row(_ name: String, _ value: Double, _ unit: String, _ reference: Double? =
     print(line)
 }
 
-
 /// CPU seconds this process has used (user + system).
 func processCPUSeconds() -> Double {
     var usage = rusage()
@@ -70,10 +69,12 @@ do {
     case "training" where arguments.count >= 2:
         let passes = arguments.dropFirst(2).first.flatMap(Int.init)
         let names = Array(arguments.dropFirst(passes == nil ? 2 : 3))
-        try trainingBenchmarks(root: arguments[1], names: names.isEmpty ? ["fusion", "clip", "uniter"] : names, passes: passes ?? 3)
+        try trainingBenchmarks(
+            root: arguments[1], names: names.isEmpty ? ["fusion", "clip", "uniter"] : names, passes: passes ?? 3)
     default:
-        print("usage: EmberBench kernels [threads] | models [repetitions] | media CLIP [threads] | loader MANIFEST | "
-              + "training ROOT [PASSES] [fusion|clip|uniter ...]")
+        print(
+            "usage: EmberBench kernels [threads] | models [repetitions] | media CLIP [threads] | loader MANIFEST | "
+                + "training ROOT [PASSES] [fusion|clip|uniter ...]")
         exit(2)
     }
 } catch {

@@ -42,8 +42,9 @@ public struct Batch: Sendable {
             extras[name] = try Self.stacked(samples.map { $0.extras[name] }, name, ids)
         }
         if let odd = samples.first(where: { Set($0.extras.keys) != Set(first.extras.keys) }) {
-            throw DatasetError.collate("sample '\(odd.id)' has the extra fields \(odd.extras.keys.sorted()), "
-                + "sample '\(first.id)' has \(first.extras.keys.sorted())")
+            throw DatasetError.collate(
+                "sample '\(odd.id)' has the extra fields \(odd.extras.keys.sorted()), "
+                    + "sample '\(first.id)' has \(first.extras.keys.sorted())")
         }
     }
 
@@ -62,9 +63,10 @@ public struct Batch: Sendable {
     private static func stacked(_ tensors: [Tensor?], _ field: String, _ ids: [String]) throws -> Tensor? {
         guard let tensors = try present(tensors, field, ids) else { return nil }
         if let odd = tensors.firstIndex(where: { $0.shape != tensors[0].shape }) {
-            throw DatasetError.collate("\(field) of sample '\(ids[odd])' has shape \(tensors[odd].shape) but "
-                + "sample '\(ids[0])' has \(tensors[0].shape); clips stack only when alike "
-                + "(give frames= and size= with crop=true, or resize=)")
+            throw DatasetError.collate(
+                "\(field) of sample '\(ids[odd])' has shape \(tensors[odd].shape) but "
+                    + "sample '\(ids[0])' has \(tensors[0].shape); clips stack only when alike "
+                    + "(give frames= and size= with crop=true, or resize=)")
         }
         return try Tensor.stack(tensors, axis: 0)
     }
@@ -72,8 +74,9 @@ public struct Batch: Sendable {
     /// Voices `[N_i]` right-padded with zeros to `[B, max N_i]`, and the mask of real samples.
     private static func padded(_ voices: [Tensor], _ ids: [String]) throws -> (Tensor, Tensor) {
         if let odd = voices.firstIndex(where: { $0.rank != 1 || $0.dtype != .float32 }) {
-            throw DatasetError.collate("input_values of sample '\(ids[odd])' must be float32 [N], "
-                + "got \(voices[odd].dtype) \(voices[odd].shape)")
+            throw DatasetError.collate(
+                "input_values of sample '\(ids[odd])' must be float32 [N], "
+                    + "got \(voices[odd].dtype) \(voices[odd].shape)")
         }
         let width = voices.map(\.count).max()!
         let values = Tensor.zeros([voices.count, width])

@@ -39,7 +39,8 @@ public final class DataLoader {
 
     /// Batches per epoch when no sample is skipped.
     public var batchCount: Int {
-        options.dropLast ? dataset.count / options.batchSize
+        options.dropLast
+            ? dataset.count / options.batchSize
             : (dataset.count + options.batchSize - 1) / options.batchSize
     }
 
@@ -58,8 +59,9 @@ public final class DataLoader {
     /// epoch still open.
     public func restore(_ state: LoaderState) throws {
         guard state.epoch >= 0, (0...dataset.count).contains(state.position) else {
-            throw DatasetError.invalidArgument("loader state: epoch \(state.epoch), position \(state.position) "
-                + "do not fit a dataset of \(dataset.count) samples")
+            throw DatasetError.invalidArgument(
+                "loader state: epoch \(state.epoch), position \(state.position) "
+                    + "do not fit a dataset of \(dataset.count) samples")
         }
         open?.close()
         (epoch, position, seed) = (state.epoch, state.position, state.seed)

@@ -48,8 +48,10 @@ extension Dataset {
             first += order.prefix(taken).map { group[Int($0)] }
         }
         let chosen = Set(first)
-        return (Subset(self, indices: first.sorted()),
-                Subset(self, indices: (0..<count).filter { !chosen.contains($0) }))
+        return (
+            Subset(self, indices: first.sorted()),
+            Subset(self, indices: (0..<count).filter { !chosen.contains($0) })
+        )
     }
 
     /// The dataset with `transform` applied to each sample after decoding (on the worker

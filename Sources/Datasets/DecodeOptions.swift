@@ -20,8 +20,10 @@ public struct DecodeOptions: Sendable, Equatable {
 
     /// Creates options. The decoder runs on one thread by default: loaders decode several
     /// samples at once, one per worker, which beats splitting each small frame across threads.
-    public init(video: VideoOptions = VideoOptions(threads: 1), audioRate: Int = 16_000,
-                normalizeAudio: Bool = true) {
+    public init(
+        video: VideoOptions = VideoOptions(threads: 1), audioRate: Int = 16_000,
+        normalizeAudio: Bool = true
+    ) {
         self.video = video
         self.audioRate = audioRate
         self.normalizeAudio = normalizeAudio

@@ -20,8 +20,10 @@ public struct LoaderOptions: Sendable, Equatable {
 
     /// Creates options; by default batches of one, in order, two workers (the machine's two
     /// cores decode while the training step runs), errors raised.
-    public init(batchSize: Int = 1, shuffle: Bool = false, seed: UInt64? = nil, workers: Int = 2,
-                dropLast: Bool = false, onError: ErrorPolicy = .raise, prefetchBatches: Int = 2) {
+    public init(
+        batchSize: Int = 1, shuffle: Bool = false, seed: UInt64? = nil, workers: Int = 2,
+        dropLast: Bool = false, onError: ErrorPolicy = .raise, prefetchBatches: Int = 2
+    ) {
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.seed = seed

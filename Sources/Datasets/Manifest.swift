@@ -65,8 +65,9 @@ public struct Manifest: Sendable {
         guard !entries.isEmpty || !skipped.isEmpty else {
             throw .manifest(path: path, line: nil, reason: "no rows")
         }
-        self.init(entries: entries, directory: Self.folder(of: path), path: path,
-                  skipped: skipped.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+        self.init(
+            entries: entries, directory: Self.folder(of: path), path: path,
+            skipped: skipped.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
 
     /// A manifest of entries built in code; relative paths resolve against `directory`.

@@ -56,8 +56,9 @@ public struct ManifestDataset: Dataset {
             let pixels = try decoded.frames.map {
                 try Video.floatFrames($0, normalization: options.video.normalization)
             }
-            return Sample(pixelValues: pixels, inputValues: decoded.voice, label: manifest.classID(of: entry),
-                          text: entry.text, id: entry.id)
+            return Sample(
+                pixelValues: pixels, inputValues: decoded.voice, label: manifest.classID(of: entry),
+                text: entry.text, id: entry.id)
         } catch TensorError.interrupted {
             throw TensorError.interrupted
         } catch {
@@ -69,8 +70,10 @@ public struct ManifestDataset: Dataset {
     private func decoded(_ entry: ManifestEntry) throws -> CachedSample {
         let video = entry.video.map(manifest.resolve)
         let audio = entry.audio.map(manifest.resolve)
-        let key = cache?.key(files: [video, audio], details: "range \(entry.start.map(format) ?? "-") "
-                                + "\(entry.stop.map(format) ?? "-")\n" + options.cacheDescription)
+        let key = cache?.key(
+            files: [video, audio],
+            details: "range \(entry.start.map(format) ?? "-") "
+                + "\(entry.stop.map(format) ?? "-")\n" + options.cacheDescription)
         if let key, let hit = cache?.load(key: key) { return hit }
         var sample = CachedSample()
         var audioSource = audio
@@ -86,8 +89,10 @@ public struct ManifestDataset: Dataset {
             if audio == nil, clip.info.audio != nil { audioSource = video }
         }
         if let audioSource {
-            let voice = try Audio.read(audioSource, options: AudioOptions(
-                rate: options.audioRate, mono: true, start: entry.start, stop: entry.stop, threads: 1))
+            let voice = try Audio.read(
+                audioSource,
+                options: AudioOptions(
+                    rate: options.audioRate, mono: true, start: entry.start, stop: entry.stop, threads: 1))
             sample.voice = options.normalizeAudio ? try normalized(voice) : voice.samples
         }
         if let key, let cache { try cache.store(sample, key: key) }

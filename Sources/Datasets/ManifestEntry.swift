@@ -21,8 +21,10 @@ public struct ManifestEntry: Sendable, Equatable {
     public var id: String
 
     /// Creates an entry; `id` defaults to the video (or audio) path.
-    public init(line: Int, video: String?, audio: String? = nil, start: Double? = nil,
-                stop: Double? = nil, label: String? = nil, text: String? = nil, id: String? = nil) {
+    public init(
+        line: Int, video: String?, audio: String? = nil, start: Double? = nil,
+        stop: Double? = nil, label: String? = nil, text: String? = nil, id: String? = nil
+    ) {
         self.line = line
         self.video = video
         self.audio = audio
@@ -93,8 +95,9 @@ extension ManifestEntry {
         if let stop, stop <= (start ?? 0) {
             throw RowError("bad time range: stop (\(format(stop))) must be after start (\(format(start ?? 0)))")
         }
-        self.init(line: record.line, video: video, audio: audio, start: start, stop: stop,
-                  label: try name("label"), text: try string("text"), id: try name("id"))
+        self.init(
+            line: record.line, video: video, audio: audio, start: start, stop: stop,
+            label: try name("label"), text: try string("text"), id: try name("id"))
     }
 }
 

@@ -19,8 +19,10 @@ public struct Sample: Sendable {
     public var extras: [String: Tensor]
 
     /// Creates a sample.
-    public init(pixelValues: Tensor? = nil, inputValues: Tensor? = nil, label: Int? = nil,
-                text: String? = nil, id: String, extras: [String: Tensor] = [:]) {
+    public init(
+        pixelValues: Tensor? = nil, inputValues: Tensor? = nil, label: Int? = nil,
+        text: String? = nil, id: String, extras: [String: Tensor] = [:]
+    ) {
         self.pixelValues = pixelValues
         self.inputValues = inputValues
         self.label = label

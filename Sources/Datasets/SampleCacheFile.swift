@@ -23,14 +23,16 @@ enum SampleCacheFile {
         var data: [UInt8] = []
         if let frames = sample.frames, let first = frames.first {
             let shape = [frames.count, first.height, first.width, 3]
-            entries.append("\"frames\":{\"dtype\":\"U8\",\"shape\":\(shape),"
-                + "\"data_offsets\":[0,\(shape.reduce(1, *))]}")
+            entries.append(
+                "\"frames\":{\"dtype\":\"U8\",\"shape\":\(shape),"
+                    + "\"data_offsets\":[0,\(shape.reduce(1, *))]}")
             for frame in frames { data += frame.pixels }
         }
         if let voice = sample.voice {
             let floats = try voice.contiguous().withUnsafeBufferPointer(as: Float.self) { Array($0) }
-            entries.append("\"input_values\":{\"dtype\":\"F32\",\"shape\":[\(floats.count)],"
-                + "\"data_offsets\":[\(data.count),\(data.count + 4 * floats.count)]}")
+            entries.append(
+                "\"input_values\":{\"dtype\":\"F32\",\"shape\":[\(floats.count)],"
+                    + "\"data_offsets\":[\(data.count),\(data.count + 4 * floats.count)]}")
             floats.withUnsafeBytes { data += $0 }  // little-endian, as the format stores it
         }
         var header = Array("{\(entries.joined(separator: ","))}".utf8)
@@ -62,8 +64,9 @@ enum SampleCacheFile {
             guard let frames = entry("frames", dtype: "U8", size: 1), frames.shape.count == 4, frames.shape[3] == 3,
                 let images = try? (0..<frames.shape[0]).map({ t in
                     let size = frames.shape[1] * frames.shape[2] * 3, start = frames.bytes.startIndex + t * size
-                    return try RGBImage(width: frames.shape[2], height: frames.shape[1],
-                                        pixels: Array(frames.bytes[start..<start + size]))
+                    return try RGBImage(
+                        width: frames.shape[2], height: frames.shape[1],
+                        pixels: Array(frames.bytes[start..<start + size]))
                 })
             else { return nil }
             sample.frames = images

@@ -34,7 +34,8 @@ public struct LuaOptions {
         guard let integer = value.integer else {
             throw value.number == nil
                 ? mismatch(name, "number", value)
-                : LuaArgumentError(position: position, message: "option '\(name)': number has no integer representation")
+                : LuaArgumentError(
+                    position: position, message: "option '\(name)': number has no integer representation")
         }
         return integer
     }
@@ -59,7 +60,9 @@ public struct LuaOptions {
         guard choices.contains(text) else {
             throw LuaArgumentError(
                 position: position,
-                message: "option '\(name)': expected one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(text)\"")
+                message:
+                    "option '\(name)': expected one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(text)\""
+            )
         }
         return text
     }

@@ -41,7 +41,10 @@ extension LuaState {
         }
         lua_setfield(L, -2, "write")
         lua_settop(L, -2)
-        docs.add(LuaDoc(name: "io.write", signature: "io.write(...)", summary: "Writes strings and numbers to the default output file."))
+        docs.add(
+            LuaDoc(
+                name: "io.write", signature: "io.write(...)",
+                summary: "Writes strings and numbers to the default output file."))
     }
 }
 

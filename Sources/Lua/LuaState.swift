@@ -113,7 +113,8 @@ public final class LuaState {
         callDepth -= 1
         ember_remove(L, base)
         if status != LUA_OK {
-            let text = LuaCall(L, lua: self, name: "?").rawString(at: -1)
+            let text =
+                LuaCall(L, lua: self, name: "?").rawString(at: -1)
                 ?? "(error object is not a string)"
             lua_settop(L, -2)
             var kind = LuaError.kind(ofStatus: status)

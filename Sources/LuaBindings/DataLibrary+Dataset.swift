@@ -36,8 +36,9 @@ final class LuaDataset {
         for map in maps {
             let results = try call.call(map) { $0.push(value) }
             guard let result = results.first, case .table = result else {
-                throw LuaMessageError("the function given to ds:map must return the sample table, "
-                    + "it returned \(results.first?.typeName ?? "nothing")")
+                throw LuaMessageError(
+                    "the function given to ds:map must return the sample table, "
+                        + "it returned \(results.first?.typeName ?? "nothing")")
             }
             value = result
         }
@@ -61,8 +62,9 @@ final class LuaDataset {
         var parts = ["\(base.count) samples"]
         let classes = base.classes
         if !classes.isEmpty {
-            parts.append("\(classes.count) classes: " + classes.prefix(8).joined(separator: ", ")
-                + (classes.count > 8 ? ", …" : ""))
+            parts.append(
+                "\(classes.count) classes: " + classes.prefix(8).joined(separator: ", ")
+                    + (classes.count > 8 ? ", …" : ""))
         }
         var inner: any Dataset = base
         while true {
@@ -106,8 +108,10 @@ extension DataLibrary {
             }
             return try ds.pushSample(at: i - 1, on: call)
         }
-        type.method("classes", "ds:classes() -> {names}",
-                    "Label names in class-id order: class id k is classes[k + 1].") { ds, call in
+        type.method(
+            "classes", "ds:classes() -> {names}",
+            "Label names in class-id order: class id k is classes[k + 1]."
+        ) { ds, call in
             try call.expectAtMost(1)
             return call.push(ds.base.classes)
         }
@@ -118,7 +122,8 @@ extension DataLibrary {
             try call.expectAtMost(3)
             let fraction = try call.number(at: 2)
             let options = try call.options(at: 3, allowed: ["seed", "stratify"])
-            let seed = try options.integer("seed").map { UInt64(bitPattern: Int64($0)) }
+            let seed =
+                try options.integer("seed").map { UInt64(bitPattern: Int64($0)) }
                 ?? RandomGenerator.shared.next()
             let (first, second) = try call.reporting(options: 2) {
                 try ds.base.split(fraction: fraction, seed: seed, stratified: options.boolean("stratify") ?? true)

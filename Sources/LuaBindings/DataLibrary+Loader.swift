@@ -44,8 +44,10 @@ final class LuaLoader {
     /// Pushes `{pixel_values=, input_values=, attention_mask=, labels=, text=, id=, <extras>}`.
     static func push(_ batch: Batch, on call: LuaCall) throws -> Int {
         try call.pushTable { table in
-            for (name, tensor) in [("pixel_values", batch.pixelValues), ("input_values", batch.inputValues),
-                                   ("attention_mask", batch.attentionMask), ("labels", batch.labels)] {
+            for (name, tensor) in [
+                ("pixel_values", batch.pixelValues), ("input_values", batch.inputValues),
+                ("attention_mask", batch.attentionMask), ("labels", batch.labels),
+            ] {
                 if let tensor { try table.set(name) { try $0.push(tensor: tensor) } }
             }
             table.set("text", batch.text)
@@ -70,8 +72,9 @@ final class LuaLoader {
             case (_, .integer(let n)): sample.extras[name] = Tensor(scalar: n)
             case (_, .number(let x)): sample.extras[name] = Tensor(scalar: Float(x))
             default:
-                throw DatasetError.collate("sample field '\(name)' (\(field.typeName)) cannot be collated "
-                    + "by default; pass collate=function(samples) … end to data.loader")
+                throw DatasetError.collate(
+                    "sample field '\(name)' (\(field.typeName)) cannot be collated "
+                        + "by default; pass collate=function(samples) … end to data.loader")
             }
         }
         return sample
@@ -112,8 +115,10 @@ extension DataLibrary {
                 + ", \(o.workers) workers, epoch \(loader.epoch))"
         }
         type.length { $0.loader.batchCount }
-        type.property("epoch", "loader.epoch -> integer",
-                      "The epoch the next iter() starts or resumes (0-based).") { object, call in
+        type.property(
+            "epoch", "loader.epoch -> integer",
+            "The epoch the next iter() starts or resumes (0-based)."
+        ) { object, call in
             call.push(object.loader.epoch)
         }
         type.property("dataset", "loader.dataset -> Dataset", "The dataset batched.") { object, call in
@@ -153,14 +158,16 @@ extension DataLibrary {
                 }
                 return value
             }
-            let state = LoaderState(epoch: try field("epoch"), position: try field("position"),
-                                    seed: UInt64(bitPattern: Int64(try field("seed"))))
+            let state = LoaderState(
+                epoch: try field("epoch"), position: try field("position"),
+                seed: UInt64(bitPattern: Int64(try field("seed"))))
             try call.reporting(options: 2) { try object.loader.restore(state) }
             return call.pushArgument(1)
         }
 
-        let epochType = lua.userType(LuaEpoch.self, name: "DataEpoch",
-                                     summary: "One pass of a DataLoader; closing it stops its workers")
+        let epochType = lua.userType(
+            LuaEpoch.self, name: "DataEpoch",
+            summary: "One pass of a DataLoader; closing it stops its workers")
         epochType.tostring { "DataEpoch(\($0.epoch.number)\($0.epoch.isClosed ? ", closed" : ""))" }
         epochType.onClose { $0.finish() }
     }

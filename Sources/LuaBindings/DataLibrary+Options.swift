@@ -8,10 +8,14 @@ import Media
 extension DataLibrary {
     static let videoOptionNames = ["frames", "fps", "start", "stop", "size", "resize", "crop", "normalize"]
     static let audioOptionNames = ["rate", "mono", "start", "stop"]
-    static let manifestOptionNames = ["frames", "fps", "size", "resize", "crop", "normalize", "rate",
-                                      "normalize_audio", "on_error"]
-    static let loaderOptionNames = ["batch", "shuffle", "seed", "workers", "drop_last", "collate",
-                                    "on_error", "prefetch"]
+    static let manifestOptionNames = [
+        "frames", "fps", "size", "resize", "crop", "normalize", "rate",
+        "normalize_audio", "on_error",
+    ]
+    static let loaderOptionNames = [
+        "batch", "shuffle", "seed", "workers", "drop_last", "collate",
+        "on_error", "prefetch",
+    ]
 
     /// `frames=`, `fps=`, `start=`, `stop=`, `size=`, `resize={h, w}`, `crop=`, `normalize=`.
     static func videoOptions(_ options: LuaOptions) throws -> VideoOptions {
@@ -52,8 +56,9 @@ extension DataLibrary {
     /// `rate=`, `mono=`, `start=`, `stop=`.
     static func audioOptions(_ options: LuaOptions) throws -> AudioOptions {
         let (start, stop) = try range(options)
-        return AudioOptions(rate: try rate(options), mono: try options.boolean("mono") ?? false,
-                            start: start, stop: stop)
+        return AudioOptions(
+            rate: try rate(options), mono: try options.boolean("mono") ?? false,
+            start: start, stop: stop)
     }
 
     /// `data.manifest`'s options: the video ones without a range, `rate=` (16000 by default),
@@ -61,8 +66,9 @@ extension DataLibrary {
     static func decodeOptions(_ options: LuaOptions) throws -> (DecodeOptions, ErrorPolicy) {
         var video = try videoOptions(options)
         video.threads = 1  // one decoder thread per loader worker (see DecodeOptions)
-        let decode = DecodeOptions(video: video, audioRate: try rate(options) ?? 16_000,
-                                   normalizeAudio: try options.boolean("normalize_audio") ?? true)
+        let decode = DecodeOptions(
+            video: video, audioRate: try rate(options) ?? 16_000,
+            normalizeAudio: try options.boolean("normalize_audio") ?? true)
         return (decode, try errorPolicy(options) ?? .raise)
     }
 
@@ -94,8 +100,9 @@ extension DataLibrary {
                 position: options.position, message: "option 'start': must be a time ≥ 0, got \(start)")
         }
         if let stop, !(stop > (start ?? 0)) {
-            throw LuaArgumentError(position: options.position,
-                                   message: "option 'stop': must be after start (\(start ?? 0)), got \(stop)")
+            throw LuaArgumentError(
+                position: options.position,
+                message: "option 'stop': must be after start (\(start ?? 0)), got \(stop)")
         }
         return (start, stop)
     }

@@ -108,9 +108,11 @@ enum DataLibrary {
                 "index": .integer(Int64(stream.index)), "kind": .string(stream.kind.rawValue),
                 "codec": .string(stream.codec),
             ]
-            for (key, value) in [("width", stream.width), ("height", stream.height), ("frames", stream.frameCount),
-                                 ("rate", stream.sampleRate), ("channels", stream.channels),
-                                 ("samples", stream.sampleCount)] {
+            for (key, value) in [
+                ("width", stream.width), ("height", stream.height), ("frames", stream.frameCount),
+                ("rate", stream.sampleRate), ("channels", stream.channels),
+                ("samples", stream.sampleCount),
+            ] {
                 if let value { fields[key] = .integer(Int64(value)) }
             }
             for (key, value) in [("duration", stream.duration), ("fps", stream.fps)] {

@@ -6,7 +6,8 @@ import NN
 extension NNLibrary {
     static func registerAttention(_ library: LuaLibrary) {
         library.function(
-            "MultiheadAttention", "nn.MultiheadAttention(embed_dim, num_heads[, {dropout=0, batch_first=false}]) -> Module",
+            "MultiheadAttention",
+            "nn.MultiheadAttention(embed_dim, num_heads[, {dropout=0, batch_first=false}]) -> Module",
             "Attention with PyTorch's packed in_proj_weight: mha(query, key, value[, {key_padding_mask=, attn_mask=}]) -> output "
                 + "([L, B, D], or [B, L, D] with batch_first=true)"
         ) { call in
@@ -30,16 +31,21 @@ extension NNLibrary {
             let (width, heads) = (try positive(call, at: 1), try positive(call, at: 2))
             try checkHeads(width, heads, position: 2)
             let options = try call.options(
-                at: 3, allowed: ["dim_feedforward", "dropout", "activation", "layer_norm_eps", "batch_first", "norm_first"])
+                at: 3,
+                allowed: ["dim_feedforward", "dropout", "activation", "layer_norm_eps", "batch_first", "norm_first"])
             let feedForward = try options.integer("dim_feedforward") ?? 2048
             guard feedForward >= 1 else {
-                throw LuaArgumentError(position: 3, message: "option 'dim_feedforward': must be positive, got \(feedForward)")
+                throw LuaArgumentError(
+                    position: 3, message: "option 'dim_feedforward': must be positive, got \(feedForward)")
             }
-            let activation: Activation = try options.choice("activation", of: ["relu", "gelu"]) == "gelu" ? .gelu : .relu
+            let activation: Activation =
+                try options.choice("activation", of: ["relu", "gelu"]) == "gelu" ? .gelu : .relu
             let layer = TransformerEncoderLayer(
-                dModel: width, heads: heads, feedForward: feedForward, dropout: try probability(options, "dropout") ?? 0.1,
+                dModel: width, heads: heads, feedForward: feedForward,
+                dropout: try probability(options, "dropout") ?? 0.1,
                 activation: activation, eps: try nonNegative(options, "layer_norm_eps") ?? 1e-5,
-                normFirst: try options.boolean("norm_first") ?? false, batchFirst: try options.boolean("batch_first") ?? false)
+                normFirst: try options.boolean("norm_first") ?? false,
+                batchFirst: try options.boolean("batch_first") ?? false)
             return try call.push(object: layer as Module)
         }
     }
@@ -53,7 +59,9 @@ extension NNLibrary {
     /// A probability option in [0, 1], or nil when absent.
     static func probability(_ options: LuaOptions, _ name: String) throws -> Double? {
         guard let p = try options.number(name) else { return nil }
-        guard (0...1).contains(p) else { throw LuaArgumentError(position: options.position, message: "option '\(name)': must be in [0, 1], got \(p)") }
+        guard (0...1).contains(p) else {
+            throw LuaArgumentError(position: options.position, message: "option '\(name)': must be in [0, 1], got \(p)")
+        }
         return p
     }
 }

@@ -34,7 +34,8 @@ extension NNLibrary {
             let width = encoder.norm1.normalizedShape[0]
             guard x.rank == 3, x.shape[2] == width else {
                 let layout = encoder.batchFirst ? "[batch, length, \(width)]" : "[length, batch, \(width)]"
-                throw LuaArgumentError(position: 2, message: "expected \(layout) (d_model \(width)), got \(shapeText(x.shape))")
+                throw LuaArgumentError(
+                    position: 2, message: "expected \(layout) (d_model \(width)), got \(shapeText(x.shape))")
             }
             let masks = try call.options(at: 3, allowed: ["src_mask", "src_key_padding_mask"])
             let (batch, length) = encoder.batchFirst ? (x.shape[0], x.shape[1]) : (x.shape[1], x.shape[0])
@@ -47,7 +48,8 @@ extension NNLibrary {
             let x = try call.tensor(at: 2)
             return try call.push(tensor: call.blaming(2) { try layer(x) })
         default:
-            throw LuaMessageError("\(m.typeName) is a part of a model that is not called on its own; call the model or a layer")
+            throw LuaMessageError(
+                "\(m.typeName) is a part of a model that is not called on its own; call the model or a layer")
         }
     }
 
@@ -59,7 +61,8 @@ extension NNLibrary {
         let d = attention.inProjWeight.shape[1]
         for (position, t) in [(2, query), (3, key), (4, value)] where t.rank != 3 || t.shape[2] != d {
             let layout = attention.batchFirst ? "[batch, length, \(d)]" : "[length, batch, \(d)]"
-            throw LuaArgumentError(position: position, message: "expected \(layout) (embed_dim \(d)), got \(shapeText(t.shape))")
+            throw LuaArgumentError(
+                position: position, message: "expected \(layout) (embed_dim \(d)), got \(shapeText(t.shape))")
         }
         let (b, s) = attention.batchFirst ? (0, 1) : (1, 0)
         guard key.shape == value.shape, key.shape[b] == query.shape[b] else {
@@ -71,9 +74,10 @@ extension NNLibrary {
         let mask = try AttentionMask(
             masks, attention: "attn_mask", padding: "key_padding_mask",
             batch: query.shape[b], heads: attention.heads, queries: query.shape[s], keys: key.shape[s])
-        return try call.push(tensor: call.blaming(2) {
-            try attention(query: query, key: key, value: value, mask: mask.additive)
-        })
+        return try call.push(
+            tensor: call.blaming(2) {
+                try attention(query: query, key: key, value: value, mask: mask.additive)
+            })
     }
 
     /// `m{...}`: named inputs in, named outputs out (nested as Hugging Face's output objects).
@@ -81,7 +85,8 @@ extension NNLibrary {
         try call.expectAtMost(2)
         guard call.type(at: 2) == .table else {
             let example = call.isObject(at: 2, of: Tensor.self) ? ": m{input_ids=x} or m{pixel_values=x}" : ""
-            throw LuaArgumentError(position: 2, message: "table of named inputs expected, got \(call.typeName(at: 2))\(example)")
+            throw LuaArgumentError(
+                position: 2, message: "table of named inputs expected, got \(call.typeName(at: 2))\(example)")
         }
         let input = try ModelInputs.read(try call.table(at: 2), for: model)
         let outputs: [String: Tensor]
@@ -103,16 +108,21 @@ extension NNLibrary {
 struct AttentionMask {
     private(set) var additive: Tensor?
 
-    init(_ options: LuaOptions, attention: String, padding: String, batch: Int, heads: Int, queries: Int, keys: Int) throws {
+    init(_ options: LuaOptions, attention: String, padding: String, batch: Int, heads: Int, queries: Int, keys: Int)
+        throws
+    {
         func tensor(_ name: String) throws -> Tensor? {
             guard let value = options.value(name) else { return nil }
             guard case .object(let t as Tensor) = value else {
-                throw LuaArgumentError(position: options.position, message: "option '\(name)': Tensor expected, got \(value.typeName)")
+                throw LuaArgumentError(
+                    position: options.position, message: "option '\(name)': Tensor expected, got \(value.typeName)")
             }
             return t
         }
         func shapeError(_ name: String, _ t: Tensor, _ expected: String) -> LuaArgumentError {
-            LuaArgumentError(position: options.position, message: "option '\(name)': expected \(expected), got \(shapeText(t.shape))")
+            LuaArgumentError(
+                position: options.position, message: "option '\(name)': expected \(expected), got \(shapeText(t.shape))"
+            )
         }
         if let mask = try tensor(attention) {
             let grid = [queries, keys]

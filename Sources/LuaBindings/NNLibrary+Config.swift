@@ -31,11 +31,13 @@ enum ConfigTables {
         case .number(let x): return .number(x)
         case .string(let s): return .string(s)
         case .table(let table) where table.fields.isEmpty && table.otherKeys == 0:
-            return .array(try table.array.enumerated().map { try json($1, source: source, field: "\(field)[\($0 + 1)]") })
+            return .array(
+                try table.array.enumerated().map { try json($1, source: source, field: "\(field)[\($0 + 1)]") })
         case .table(let table):
             return .object(try json(table, source: source, path: field))
         default:
-            throw LuaMessageError("\(source): field '\(field)' must be a number, string, boolean or table, got \(value.typeName)")
+            throw LuaMessageError(
+                "\(source): field '\(field)' must be a number, string, boolean or table, got \(value.typeName)")
         }
     }
 
@@ -63,7 +65,8 @@ enum ConfigTables {
         let hint = nearest.map { $0.1 <= 2 ? "did you mean '\($0.0)'?" : nil } ?? nil
         throw LuaMessageError(
             "\(source): unknown field '\(path)\(unknown)' ("
-                + (hint ?? "known fields: \(known.subtracting(ignoredConfigFields).sorted().joined(separator: ", "))") + ")")
+                + (hint ?? "known fields: \(known.subtracting(ignoredConfigFields).sorted().joined(separator: ", "))")
+                + ")")
     }
 
     /// Levenshtein distance, for the typo hint.

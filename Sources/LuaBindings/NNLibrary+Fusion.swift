@@ -14,7 +14,9 @@ extension NNLibrary {
         var fields = table.fields
         let vision = fields.removeValue(forKey: "vision"), audio = fields.removeValue(forKey: "audio")
         guard let vision, let audio else {
-            throw LuaMessageError("\(source): missing required field '\(vision == nil ? "vision" : "audio")' (a ViT configuration table or model)")
+            throw LuaMessageError(
+                "\(source): missing required field '\(vision == nil ? "vision" : "audio")' (a ViT configuration table or model)"
+            )
         }
         var rest = LuaTable()
         rest.fields = fields
@@ -29,7 +31,9 @@ extension NNLibrary {
             try ConfigTables.checkFields(json, known: FusionConfig.fieldNames, source: source)
             try checkTowerFields(json, source: source)
             json["model_type"] = .string(FusionModel.modelType)
-            guard let model = try reportingModelErrors({ try Models.build(config: json, source: source) }) as? FusionModel else {
+            guard
+                let model = try reportingModelErrors({ try Models.build(config: json, source: source) }) as? FusionModel
+            else {
                 preconditionFailure("ember-fusion builds a FusionModel")
             }
             return model
@@ -41,7 +45,9 @@ extension NNLibrary {
         }
         let labels = try classLabels(json, source: source)
         return try reportingModelErrors {
-            try FusionModel(vision: visionTower(vision, source: source), audio: audioTower(audio, source: source), labels: labels, fusion: mode)
+            try FusionModel(
+                vision: visionTower(vision, source: source), audio: audioTower(audio, source: source), labels: labels,
+                fusion: mode)
         }
     }
 
@@ -65,7 +71,9 @@ extension NNLibrary {
             let config = try ViTConfig(json: json, source: "\(source) vision", rejectingUnknownFields: true)
             return try ViTModel(config: config, addPoolingLayer: false)
         default:
-            throw LuaMessageError("\(source): field 'vision' must be a ViT (nn.ViT, nn.load) or its configuration table, got \(value.typeName)")
+            throw LuaMessageError(
+                "\(source): field 'vision' must be a ViT (nn.ViT, nn.load) or its configuration table, got \(value.typeName)"
+            )
         }
     }
 
@@ -80,12 +88,14 @@ extension NNLibrary {
             try ConfigTables.checkFields(json, known: Wav2Vec2Config.fieldNames, source: source, path: "audio.")
             json["model_type"] = json["model_type"] ?? .string(Wav2Vec2Model.modelType)
             guard let tower = try Models.build(config: json, source: "\(source) audio") as? any AudioTower else {
-                throw LuaMessageError("\(source): field 'audio' must configure an audio encoder (model_type \"wav2vec2\")")
+                throw LuaMessageError(
+                    "\(source): field 'audio' must configure an audio encoder (model_type \"wav2vec2\")")
             }
             return tower
         default:
             throw LuaMessageError(
-                "\(source): field 'audio' must be a Wav2Vec2 (nn.Wav2Vec2, nn.load) or its configuration table, got \(value.typeName)")
+                "\(source): field 'audio' must be a Wav2Vec2 (nn.Wav2Vec2, nn.load) or its configuration table, got \(value.typeName)"
+            )
         }
     }
 
@@ -94,7 +104,9 @@ extension NNLibrary {
             let list = (0..<names.count).compactMap { id -> String? in
                 if case .string(let name)? = names[String(id)] { return name } else { return nil }
             }
-            guard list.count == names.count else { throw LuaMessageError("\(source): field 'id2label' must map the ids 0..n-1 to names") }
+            guard list.count == names.count else {
+                throw LuaMessageError("\(source): field 'id2label' must map the ids 0..n-1 to names")
+            }
             return ClassLabels(names: list)
         }
         guard case .number(let count)? = json["num_labels"] else {

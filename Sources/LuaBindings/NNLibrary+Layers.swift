@@ -36,7 +36,8 @@ extension NNLibrary {
             try call.expectAtMost(3)
             let (groups, channels) = (try positive(call, at: 1), try positive(call, at: 2))
             guard channels % groups == 0 else {
-                throw LuaArgumentError(position: 2, message: "num_channels \(channels) is not a multiple of num_groups \(groups)")
+                throw LuaArgumentError(
+                    position: 2, message: "num_channels \(channels) is not a multiple of num_groups \(groups)")
             }
             let eps = try nonNegative(call.options(at: 3, allowed: ["eps"]), "eps") ?? 1e-5
             return try call.push(object: GroupNorm(groups: groups, channels: channels, eps: eps) as Module)
@@ -51,7 +52,11 @@ extension NNLibrary {
             var padding = try call.options(at: 3, allowed: ["padding_idx"]).integer("padding_idx")
             if let index = padding {
                 guard (-count..<count).contains(index) else {
-                    throw LuaArgumentError(position: 3, message: "option 'padding_idx': must be an id in 0..\(count - 1) (or negative from the end), got \(index)")
+                    throw LuaArgumentError(
+                        position: 3,
+                        message:
+                            "option 'padding_idx': must be an id in 0..\(count - 1) (or negative from the end), got \(index)"
+                    )
                 }
                 padding = index < 0 ? count + index : index
             }
@@ -62,9 +67,12 @@ extension NNLibrary {
             "Zeroes each element with probability p in training mode and scales the rest by 1/(1-p); nothing in eval mode"
         ) { call in
             try call.expectAtMost(1)
-            let p = call.type(at: 1) == .table
+            let p =
+                call.type(at: 1) == .table
                 ? try call.options(at: 1, allowed: ["p"]).number("p") ?? 0.5 : try call.number(at: 1, default: 0.5)
-            guard (0...1).contains(p) else { throw LuaArgumentError(position: 1, message: "p must be in [0, 1], got \(p)") }
+            guard (0...1).contains(p) else {
+                throw LuaArgumentError(position: 1, message: "p must be in [0, 1], got \(p)")
+            }
             return try call.push(object: Dropout(p) as Module)
         }
         registerActivations(library)
@@ -73,14 +81,17 @@ extension NNLibrary {
 
     private static func registerActivations(_ library: LuaLibrary) {
         library.function(
-            "GELU", "nn.GELU([{approximate=\"none\"|\"tanh\"}]) -> Module", "Gaussian error linear unit, exact (erf) or tanh-approximated"
+            "GELU", "nn.GELU([{approximate=\"none\"|\"tanh\"}]) -> Module",
+            "Gaussian error linear unit, exact (erf) or tanh-approximated"
         ) { call in
             try call.expectAtMost(1)
-            let approximate = try call.options(at: 1, allowed: ["approximate"]).choice("approximate", of: ["none", "tanh"])
+            let approximate = try call.options(at: 1, allowed: ["approximate"]).choice(
+                "approximate", of: ["none", "tanh"])
             return try call.push(object: ActivationLayer(approximate == "tanh" ? .geluPytorchTanh : .gelu) as Module)
         }
         for (name, activation, summary) in [
-            ("ReLU", Activation.relu, "max(x, 0)"), ("Tanh", .tanh, "tanh(x)"), ("Sigmoid", .sigmoid, "1 / (1 + exp(-x))"),
+            ("ReLU", Activation.relu, "max(x, 0)"), ("Tanh", .tanh, "tanh(x)"),
+            ("Sigmoid", .sigmoid, "1 / (1 + exp(-x))"),
         ] {
             library.function(name, "nn.\(name)() -> Module", summary) { call in
                 try call.expectAtMost(0)
@@ -98,7 +109,8 @@ extension NNLibrary {
             if call.count == 1, call.type(at: 1) == .table {
                 let list = try call.table(at: 1)
                 guard list.fields.isEmpty, list.otherKeys == 0 else {
-                    throw LuaArgumentError(position: 1, message: "a list of layers expected, got a table with other keys")
+                    throw LuaArgumentError(
+                        position: 1, message: "a list of layers expected, got a table with other keys")
                 }
                 values = list.array.enumerated().map { (1, $1, $0 + 1) }
             } else if call.count > 0 {
@@ -107,11 +119,13 @@ extension NNLibrary {
             let layers = try values.map { position, value, entry -> any Layer in
                 let place = entry.map { "entry \($0) of the list" } ?? "the argument"
                 guard case .object(let object) = value, let module = object as? Module else {
-                    throw LuaArgumentError(position: position, message: "\(place) must be a layer (Module), got \(value.typeName)")
+                    throw LuaArgumentError(
+                        position: position, message: "\(place) must be a layer (Module), got \(value.typeName)")
                 }
                 guard let layer = module as? any Layer else {
                     throw LuaArgumentError(
-                        position: position, message: "\(place) is a \(module.typeName), which does not map one tensor to one tensor")
+                        position: position,
+                        message: "\(place) is a \(module.typeName), which does not map one tensor to one tensor")
                 }
                 return layer
             }
@@ -124,14 +138,18 @@ extension NNLibrary {
     /// A size argument of at least 1.
     static func positive(_ call: LuaCall, at position: Int) throws -> Int {
         let value = try call.integer(at: position)
-        guard value >= 1 else { throw LuaArgumentError(position: position, message: "a positive size expected, got \(value)") }
+        guard value >= 1 else {
+            throw LuaArgumentError(position: position, message: "a positive size expected, got \(value)")
+        }
         return value
     }
 
     /// A number option that must not be negative (eps), or nil when absent.
     static func nonNegative(_ options: LuaOptions, _ name: String) throws -> Double? {
         guard let value = try options.number(name) else { return nil }
-        guard value >= 0 else { throw LuaArgumentError(position: options.position, message: "option '\(name)': must be >= 0, got \(value)") }
+        guard value >= 0 else {
+            throw LuaArgumentError(position: options.position, message: "option '\(name)': must be >= 0, got \(value)")
+        }
         return value
     }
 

@@ -20,7 +20,10 @@ extension NNLibrary {
             var overrides: [String: JSONValue] = [:]
             if let type = try options.string("model_type") { overrides["model_type"] = .string(type) }
             if let numLabels {
-                guard numLabels >= 1 else { throw LuaArgumentError(position: 2, message: "option 'num_labels': must be at least 1, got \(numLabels)") }
+                guard numLabels >= 1 else {
+                    throw LuaArgumentError(
+                        position: 2, message: "option 'num_labels': must be at least 1, got \(numLabels)")
+                }
                 try overrides.merge(head(of: numLabels, for: directory, overrides)) { $1 }
             }
             let loaded = try reportingLoadErrors(directory) {
@@ -66,7 +69,9 @@ extension NNLibrary {
     /// and Fusion size their own head from the labels), `num_labels`, and generic `id2label`
     /// names unless the folder's already number `count`. When config.json cannot be read,
     /// Models.load reports what is wrong with it.
-    private static func head(of count: Int, for directory: String, _ overrides: [String: JSONValue]) throws -> [String: JSONValue] {
+    private static func head(of count: Int, for directory: String, _ overrides: [String: JSONValue]) throws -> [String:
+        JSONValue]
+    {
         var config: [String: JSONValue] = [:]
         if let data = FileManager.default.contents(atPath: directory + "/config.json") {
             config = (try? JSONDecoder().decode([String: JSONValue].self, from: data)) ?? [:]
@@ -75,7 +80,8 @@ extension NNLibrary {
         var named = false
         if case .object(let names)? = config["id2label"] { named = names.count == count }
         if !named {
-            fields["id2label"] = .object(Dictionary(uniqueKeysWithValues: (0..<count).map { (String($0), .string("LABEL_\($0)")) }))
+            fields["id2label"] = .object(
+                Dictionary(uniqueKeysWithValues: (0..<count).map { (String($0), .string("LABEL_\($0)")) }))
         }
         guard case .string(let type)? = overrides["model_type"] ?? config["model_type"],
             type != UNITERModel.modelType, type != FusionModel.modelType

@@ -17,14 +17,17 @@ extension NNLibrary {
             let smoothing = try options.number("label_smoothing") ?? 0
             let ignored = try options.integer("ignore_index") ?? -100
             if labels.dtype != .int64 {
-                throw LuaArgumentError(position: 2, message: "int64 class ids expected, got \(labels.dtype) (use labels:long())")
+                throw LuaArgumentError(
+                    position: 2, message: "int64 class ids expected, got \(labels.dtype) (use labels:long())")
             }
             if !(0..<1).contains(smoothing) {
-                throw LuaArgumentError(position: 3, message: "option 'label_smoothing': must be in [0, 1), got \(smoothing)")
+                throw LuaArgumentError(
+                    position: 3, message: "option 'label_smoothing': must be in [0, 1), got \(smoothing)")
             }
-            return try call.push(tensor: call.blaming(2) {
-                try Loss.crossEntropy(logits, labels, labelSmoothing: smoothing, ignoreIndex: Int64(ignored))
-            })
+            return try call.push(
+                tensor: call.blaming(2) {
+                    try Loss.crossEntropy(logits, labels, labelSmoothing: smoothing, ignoreIndex: Int64(ignored))
+                })
         }
         library.function(
             "contrastive", "nn.contrastive(a, b, logit_scale) -> Tensor",
@@ -39,7 +42,8 @@ extension NNLibrary {
             default:
                 scale = try call.tensor(at: 3)
                 guard scale.count == 1 else {
-                    throw LuaArgumentError(position: 3, message: "a one-element tensor expected, got shape \(shapeText(scale.shape))")
+                    throw LuaArgumentError(
+                        position: 3, message: "a one-element tensor expected, got shape \(shapeText(scale.shape))")
                 }
             }
             return try call.push(tensor: call.blaming(2) { try Loss.contrastive(a, b, logScale: scale.reshaped([])) })
@@ -74,18 +78,26 @@ extension NNLibrary {
             let (logProbs, targets) = (try call.tensor(at: 1), try call.tensor(at: 2))
             let inputLengths = try lengths(call, at: 3), targetLengths = try lengths(call, at: 4)
             let options = try call.options(at: 5, allowed: ["blank", "reduction", "zero_infinity"])
-            let reduction = try options.choice("reduction", of: ["mean", "sum", "none"]).flatMap(Loss.CTCReduction.init) ?? .mean
-            if targets.dtype != .int64 { throw LuaArgumentError(position: 2, message: "int64 targets expected, got \(targets.dtype)") }
-            let batch = logProbs.rank == 3 ? logProbs.shape[1] : nil  // otherwise Loss.ctc names the shape
-            for (position, list) in [(3, inputLengths), (4, targetLengths)] where batch.map({ list.count != $0 }) ?? false {
-                throw LuaArgumentError(position: position, message: "\(batch!) lengths expected (one per batch item of log_probs [T, N, C]), got \(list.count)")
+            let reduction =
+                try options.choice("reduction", of: ["mean", "sum", "none"]).flatMap(Loss.CTCReduction.init) ?? .mean
+            if targets.dtype != .int64 {
+                throw LuaArgumentError(position: 2, message: "int64 targets expected, got \(targets.dtype)")
             }
-            return try call.push(tensor: call.blaming(1) {
-                try Loss.ctc(
-                    logProbs: logProbs, targets: targets, inputLengths: inputLengths, targetLengths: targetLengths,
-                    blank: options.integer("blank") ?? 0, reduction: reduction,
-                    zeroInfinity: options.boolean("zero_infinity") ?? false)
-            })
+            let batch = logProbs.rank == 3 ? logProbs.shape[1] : nil  // otherwise Loss.ctc names the shape
+            for (position, list) in [(3, inputLengths), (4, targetLengths)]
+            where batch.map({ list.count != $0 }) ?? false {
+                throw LuaArgumentError(
+                    position: position,
+                    message: "\(batch!) lengths expected (one per batch item of log_probs [T, N, C]), got \(list.count)"
+                )
+            }
+            return try call.push(
+                tensor: call.blaming(1) {
+                    try Loss.ctc(
+                        logProbs: logProbs, targets: targets, inputLengths: inputLengths, targetLengths: targetLengths,
+                        blank: options.integer("blank") ?? 0, reduction: reduction,
+                        zeroInfinity: options.boolean("zero_infinity") ?? false)
+                })
         }
     }
 
@@ -94,11 +106,15 @@ extension NNLibrary {
         if call.isObject(at: position, of: Tensor.self) {
             let t = try call.tensor(at: position)
             guard t.dtype == .int64, t.rank == 1 else {
-                throw LuaArgumentError(position: position, message: "a 1-D int64 tensor of lengths expected, got \(t.dtype) \(shapeText(t.shape))")
+                throw LuaArgumentError(
+                    position: position,
+                    message: "a 1-D int64 tensor of lengths expected, got \(t.dtype) \(shapeText(t.shape))")
             }
             return t.toArray(of: Int64.self).map { Int($0) }
         }
-        guard call.type(at: position) == .table else { throw call.typeError(position, expected: "list of lengths or Tensor") }
+        guard call.type(at: position) == .table else {
+            throw call.typeError(position, expected: "list of lengths or Tensor")
+        }
         return try call.integers(in: call.table(at: position), at: position, what: "length")
     }
 }

@@ -16,7 +16,9 @@ enum ModelInputs {
     /// Inputs holding pixels, samples or region features: floating point.
     static let floatInputs: Set = ["pixel_values", "input_values", "img_feat", "img_pos_feat"]
     /// Masks (any dtype: 0/1 integers, floats or booleans) and labels (int64 ids or float targets).
-    static let otherInputs: Set = ["attention_mask", "audio_attention_mask", "img_attention_mask", "attn_masks", "labels"]
+    static let otherInputs: Set = [
+        "attention_mask", "audio_attention_mask", "img_attention_mask", "attn_masks", "labels",
+    ]
     static let flags: Set = ["return_loss", "output_hidden_states"]
 
     /// Every tensor input name some Ember model reads.
@@ -25,7 +27,8 @@ enum ModelInputs {
     static func read(_ table: LuaTable, for model: any PretrainedModel) throws -> ModelInput {
         let name = model.typeName
         guard table.array.isEmpty, table.otherKeys == 0 else {
-            throw LuaMessageError("\(name): inputs are named, as m{pixel_values=x, labels=y}; the table has positional entries")
+            throw LuaMessageError(
+                "\(name): inputs are named, as m{pixel_values=x, labels=y}; the table has positional entries")
         }
         var input = ModelInput([:])
         for (key, value) in table.fields.sorted(by: { $0.key < $1.key }) {
@@ -44,7 +47,8 @@ enum ModelInputs {
             }
             guard inputNames.contains(key) else {
                 throw LuaMessageError(
-                    "\(name): unknown input '\(key)' (inputs: \(inputNames.union(flags).sorted().joined(separator: ", ")))")
+                    "\(name): unknown input '\(key)' (inputs: \(inputNames.union(flags).sorted().joined(separator: ", ")))"
+                )
             }
             if idInputs.contains(key), tensor.dtype != .int64 {
                 throw LuaMessageError("\(name): input '\(key)' must be int64 ids, got \(tensor.dtype)")

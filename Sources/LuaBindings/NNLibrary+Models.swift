@@ -54,7 +54,8 @@ extension NNLibrary {
             classes: ["BertModel", "BertForSequenceClassification"], classifier: "BertForSequenceClassification"),
         ModelFamily(
             constructor: "UNITER",
-            summary: "A UNITER (text + image regions, ITM head; num_labels= adds a classifier, audio_config= audio tokens) "
+            summary:
+                "A UNITER (text + image regions, ITM head; num_labels= adds a classifier, audio_config= audio tokens) "
                 + "from config.json fields",
             modelType: "uniter", fields: UNITERConfig.fieldNames,
             nested: ["audio_config": Wav2Vec2Config.fieldNames], classes: ["UniterModel"]),
@@ -70,7 +71,8 @@ extension NNLibrary {
                     throw call.typeError(1, expected: "table of config.json fields")
                 }
                 let json = try configuration(family, call.table(at: 1))
-                return try call.push(object: reportingModelErrors { try Models.build(config: json, source: family.source) } as Module)
+                return try call.push(
+                    object: reportingModelErrors { try Models.build(config: json, source: family.source) } as Module)
             }
         }
         library.function(
@@ -80,7 +82,9 @@ extension NNLibrary {
                 + "called with a loader batch {pixel_values=, input_values=, attention_mask=, labels=}"
         ) { call in
             try call.expectAtMost(1)
-            guard call.type(at: 1) == .table else { throw call.typeError(1, expected: "table {vision=, audio=, num_labels=}") }
+            guard call.type(at: 1) == .table else {
+                throw call.typeError(1, expected: "table {vision=, audio=, num_labels=}")
+            }
             return try call.push(object: fusion(call.table(at: 1)) as Module)
         }
     }
@@ -102,15 +106,17 @@ extension NNLibrary {
         json["model_type"] = .string(family.modelType)
         let labelled = json["num_labels"] != nil || json["id2label"] != nil
         if labelled && !family.acceptsLabels {
-            throw LuaMessageError("\(source): field '\(json["num_labels"] != nil ? "num_labels" : "id2label")': "
-                + "\(family.constructor) has no classification head")
+            throw LuaMessageError(
+                "\(source): field '\(json["num_labels"] != nil ? "num_labels" : "id2label")': "
+                    + "\(family.constructor) has no classification head")
         }
         if let architectures = json["architectures"] {
             guard case .array(let names) = architectures, names.count == 1, case .string(let name) = names[0],
                 family.classes.contains(name)
             else {
                 throw LuaMessageError(
-                    "\(source): field 'architectures' must be one of {\"\(family.classes.joined(separator: "\"}, {\""))\"}")
+                    "\(source): field 'architectures' must be one of {\"\(family.classes.joined(separator: "\"}, {\""))\"}"
+                )
             }
         } else if labelled, let classifier = family.classifier {
             json["architectures"] = .array([.string(classifier)])

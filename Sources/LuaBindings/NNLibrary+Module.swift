@@ -94,7 +94,8 @@ extension NNLibrary {
                 report = try m.loadStateDict(tensors, strict: strict, source: "the table")
             } catch let error as TensorError where error != .interrupted {
                 let text = error.description
-                throw LuaArgumentError(position: 2, message: text.hasPrefix("load_state_dict: ") ? String(text.dropFirst(17)) : text)
+                throw LuaArgumentError(
+                    position: 2, message: text.hasPrefix("load_state_dict: ") ? String(text.dropFirst(17)) : text)
             }
             return pushReport(report, on: call)
         }
@@ -104,12 +105,14 @@ extension NNLibrary {
     private static func namedTensors(_ call: LuaCall, at position: Int) throws -> [String: Tensor] {
         let table = try call.table(at: position)
         guard table.array.isEmpty, table.otherKeys == 0 else {
-            throw LuaArgumentError(position: position, message: "a table of name = Tensor expected, got keys that are not names")
+            throw LuaArgumentError(
+                position: position, message: "a table of name = Tensor expected, got keys that are not names")
         }
         var tensors: [String: Tensor] = [:]
         for (name, value) in table.fields.sorted(by: { $0.key < $1.key }) {
             guard case .object(let tensor as Tensor) = value else {
-                throw LuaArgumentError(position: position, message: "entry '\(name)' must be a Tensor, got \(value.typeName)")
+                throw LuaArgumentError(
+                    position: position, message: "entry '\(name)' must be a Tensor, got \(value.typeName)")
             }
             tensors[name] = tensor
         }
@@ -141,7 +144,8 @@ extension NNLibrary {
             m.eval()
             return call.pushArgument(1)
         }
-        type.property("training", "m.training -> boolean", "Whether m is in training mode (see m:train(), m:eval())") { m, call in
+        type.property("training", "m.training -> boolean", "Whether m is in training mode (see m:train(), m:eval())") {
+            m, call in
             call.push(m.isTraining)
         }
         type.setter("training") { m, _ in
@@ -181,10 +185,13 @@ extension NNLibrary {
                 for (_, child) in m.children { try list.append(object: child) }
             }
         }
-        type.elements("m[i]", "The i-th direct submodule (1-based; -1 is the last), e.g. a Sequential's layers") { m, call in
+        type.elements("m[i]", "The i-th direct submodule (1-based; -1 is the last), e.g. a Sequential's layers") {
+            m, call in
             let children = m.children
             let position = try call.integer(at: 2)
-            guard !children.isEmpty else { throw LuaMessageError("\(m.typeName)[\(position)]: \(m.typeName) has no submodules") }
+            guard !children.isEmpty else {
+                throw LuaMessageError("\(m.typeName)[\(position)]: \(m.typeName) has no submodules")
+            }
             let index = position < 0 ? children.count + position : position - 1
             guard children.indices.contains(index) else {
                 throw LuaMessageError(

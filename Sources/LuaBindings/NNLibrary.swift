@@ -16,7 +16,8 @@ public enum NNLibrary {
             "nn", summary: "layers, Hugging Face models and losses: nn.Linear(4, 2), nn.ViT{...}, nn.load(dir)")
         let type = lua.userType(
             Module.self, name: "Module",
-            summary: "A layer or model: m(x) or m{pixel_values=x}; m:parameters(), m:train(), m:freeze(pattern), print(m)")
+            summary:
+                "A layer or model: m(x) or m{pixel_values=x}; m:parameters(), m:train(), m:freeze(pattern), print(m)")
         let ordered = OrderedTables(lua)
         registerLayers(library)
         registerAttention(library)

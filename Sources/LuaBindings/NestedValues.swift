@@ -48,21 +48,25 @@ struct NestedValues {
         switch value {
         case .table(let table):
             guard depth < shape.count else {
-                throw error("ragged nested table: a table\(place) where \(depth == 0 ? "a value" : "values") stand elsewhere")
+                throw error(
+                    "ragged nested table: a table\(place) where \(depth == 0 ? "a value" : "values") stand elsewhere")
             }
             guard table.fields.isEmpty, table.otherKeys == 0 else {
                 throw error("the table\(place) has keys other than 1..n; tensor data must be plain lists")
             }
             guard table.array.count == shape[depth] else {
                 throw error(
-                    "ragged nested table: the table\(place) has \(entries(table.array.count)), but \(Self.firstPath(depth)) has \(shape[depth])")
+                    "ragged nested table: the table\(place) has \(entries(table.array.count)), but \(Self.firstPath(depth)) has \(shape[depth])"
+                )
             }
             for (index, entry) in table.array.enumerated() {
                 try collect(entry, depth: depth + 1, path: path + "[\(index + 1)]")
             }
         case .integer, .number, .boolean:
             guard depth == shape.count else {
-                throw error("ragged nested table: a \(value.typeName)\(place) where a table of \(entries(shape[depth])) stands elsewhere")
+                throw error(
+                    "ragged nested table: a \(value.typeName)\(place) where a table of \(entries(shape[depth])) stands elsewhere"
+                )
             }
             if let first = leaves.first, Self.isBoolean(first) != Self.isBoolean(value) {
                 throw error("booleans and numbers are mixed (\(value.typeName)\(place))")

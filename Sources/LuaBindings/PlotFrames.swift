@@ -17,8 +17,9 @@ enum PlotFrames {
             let options = try call.options(at: 3, allowed: ["columns", "normalize"])
             let normalization = try options.choice("normalize", of: ["clip", "imagenet", "vit"])
                 .flatMap(Normalization.init(named:))
-            let sheet = try ContactSheet(frames: frames, columns: options.integer("columns"),
-                                         normalization: normalization)
+            let sheet = try ContactSheet(
+                frames: frames, columns: options.integer("columns"),
+                normalization: normalization)
             try PNG.write(path: path, width: sheet.width, height: sheet.height, channels: 3, pixels: sheet.pixels)
             return call.push(path)
         }
@@ -41,8 +42,10 @@ struct ContactSheet {
     init(frames: Tensor, columns: Int?, normalization: Normalization?) throws {
         let shape = frames.rank == 3 ? [1] + frames.shape : frames.shape
         guard shape.count == 4, shape[1] == 3 || shape[1] == 1, shape[0] >= 1, shape[2] >= 1, shape[3] >= 1 else {
-            throw LuaArgumentError(position: 1, message: "frames [T, 3, H, W], [3, H, W] or [T, 1, H, W] expected, "
-                + "got shape \(frames.shape)")
+            throw LuaArgumentError(
+                position: 1,
+                message: "frames [T, 3, H, W], [3, H, W] or [T, 1, H, W] expected, "
+                    + "got shape \(frames.shape)")
         }
         let (count, channels, h, w) = (shape[0], shape[1], shape[2], shape[3])
         if let columns, columns < 1 {

@@ -85,12 +85,14 @@ extension LuaCall {
     /// The integers of a Lua list; anything else is an error at `position` naming the entry.
     func integers(in table: LuaTable, at position: Int, what: String) throws -> [Int] {
         if table.otherKeys > 0 || !table.fields.isEmpty {
-            throw LuaArgumentError(position: position, message: "list of \(what)s expected, got a table with other keys")
+            throw LuaArgumentError(
+                position: position, message: "list of \(what)s expected, got a table with other keys")
         }
         return try table.array.enumerated().map { index, value in
             guard let integer = value.integer else {
                 throw LuaArgumentError(
-                    position: position, message: "\(what) \(index + 1) of the list must be an integer, got \(value.typeName)")
+                    position: position,
+                    message: "\(what) \(index + 1) of the list must be an integer, got \(value.typeName)")
             }
             return integer
         }
@@ -127,11 +129,14 @@ extension LuaCall {
     /// A list of tensors (`tensor.cat{a, b}`), with the entry named when one is not a tensor.
     func tensorList(at position: Int) throws -> [Tensor] {
         let list = try table(at: position)
-        if list.array.isEmpty { throw LuaArgumentError(position: position, message: "non-empty list of tensors expected") }
+        if list.array.isEmpty {
+            throw LuaArgumentError(position: position, message: "non-empty list of tensors expected")
+        }
         return try list.array.enumerated().map { index, value in
             guard case .object(let object as Tensor) = value else {
                 throw LuaArgumentError(
-                    position: position, message: "entry \(index + 1) of the list must be a Tensor, got \(value.typeName)")
+                    position: position,
+                    message: "entry \(index + 1) of the list must be a Tensor, got \(value.typeName)")
             }
             return object
         }

@@ -91,20 +91,26 @@ extension TensorLibrary {
             """
         do {
             guard case .function(let make) = try lua.evaluate(factory, chunkName: "=tensor.no_grad").first,
-                let wrapper = try lua.call(make, arguments: { call in
-                    call.push(function: "tensor.no_grad") { call in
-                        let body = try call.function(at: 1)
-                        try noGrad { _ = try call.call(body) }
-                        return 0
+                let wrapper = try lua.call(
+                    make,
+                    arguments: { call in
+                        call.push(function: "tensor.no_grad") { call in
+                            let body = try call.function(at: 1)
+                            try noGrad { _ = try call.call(body) }
+                            return 0
+                        }
                     }
-                }).first
+                ).first
             else { fatalError("tensor.no_grad: the wrapper chunk returned no function") }
             library.constant("no_grad", wrapper, "")
         } catch {
             fatalError("tensor.no_grad: the wrapper chunk failed: \(error)")
         }
-        lua.docs.add(LuaDoc(
-            name: "tensor.no_grad", signature: "tensor.no_grad(fn, ...) -> ...",
-            summary: "Calls fn(...) without recording the autograd graph (inference, manual updates) and returns its results"))
+        lua.docs.add(
+            LuaDoc(
+                name: "tensor.no_grad", signature: "tensor.no_grad(fn, ...) -> ...",
+                summary:
+                    "Calls fn(...) without recording the autograd graph (inference, manual updates) and returns its results"
+            ))
     }
 }

@@ -44,7 +44,9 @@ extension TensorLibrary {
             "A tensor filled with value; the dtype follows the value (integer: int64, float: float32, boolean: bool)"
         ) { call in
             let sizes = try call.sizes(from: 1)
-            guard sizes.next == 2 else { throw call.typeError(1, expected: "sizes (an integer or a table of integers)") }
+            guard sizes.next == 2 else {
+                throw call.typeError(1, expected: "sizes (an integer or a table of integers)")
+            }
             let options = try call.options(at: 3, allowed: ["dtype"])
             try call.expectAtMost(3)
             let fill = call.value(at: 2)
@@ -81,8 +83,12 @@ extension TensorLibrary {
         ) { call in
             try call.expectAtMost(3)
             let low = try call.integer(at: 1), high = try call.integer(at: 2)
-            guard high > low else { throw LuaArgumentError(position: 2, message: "high (\(high)) must be greater than low (\(low))") }
-            guard call.type(at: 3) == .table || call.type(at: 3) == .number else { throw call.typeError(3, expected: "sizes") }
+            guard high > low else {
+                throw LuaArgumentError(position: 2, message: "high (\(high)) must be greater than low (\(low))")
+            }
+            guard call.type(at: 3) == .table || call.type(at: 3) == .number else {
+                throw call.typeError(3, expected: "sizes")
+            }
             let sizes = try call.sizes(from: 3).sizes
             try checkAllocation(sizes, .int64, call, at: 3)
             return try call.push(tensor: call.blaming(3) { try Tensor.randint(Int64(low), Int64(high), shape: sizes) })
@@ -103,7 +109,8 @@ extension TensorLibrary {
             guard steps >= 0 else { throw LuaArgumentError(position: 3, message: "steps must be >= 0, got \(steps)") }
             let dtype = try call.dtype(in: options, allowed: [.float32, .float64, .int64]) ?? .float32
             try checkAllocation([steps], dtype, call, at: 3)
-            return try call.push(tensor: call.blaming(3) { try Tensor.linspace(start, stop, count: steps, dtype: dtype) })
+            return try call.push(
+                tensor: call.blaming(3) { try Tensor.linspace(start, stop, count: steps, dtype: dtype) })
         }
         library.function(
             "eye", "tensor.eye(n[, m][, {dtype=}]) -> Tensor",
@@ -151,7 +158,9 @@ extension TensorLibrary {
 
     private static func arange(_ call: LuaCall) throws -> Int {
         var bounds: [LuaValue] = []
-        while bounds.count < 3, call.type(at: bounds.count + 1) == .number { bounds.append(call.value(at: bounds.count + 1)) }
+        while bounds.count < 3, call.type(at: bounds.count + 1) == .number {
+            bounds.append(call.value(at: bounds.count + 1))
+        }
         if bounds.isEmpty { throw call.typeError(1, expected: "number") }
         let options = try call.options(at: bounds.count + 1, allowed: ["dtype"])
         try call.expectAtMost(bounds.count + 1)
@@ -160,7 +169,8 @@ extension TensorLibrary {
         let step = numbers.count == 3 ? numbers[2] : 1
         guard step != 0 else { throw LuaArgumentError(position: 3, message: "step must not be zero") }
         let allIntegers = bounds.allSatisfy { if case .integer = $0 { return true } else { return false } }
-        let dtype = try call.dtype(in: options, allowed: [.float32, .float64, .int64]) ?? (allIntegers ? .int64 : .float32)
+        let dtype =
+            try call.dtype(in: options, allowed: [.float32, .float64, .int64]) ?? (allIntegers ? .int64 : .float32)
         let count = ((stop - start) / step).rounded(.up)
         if count.isFinite, count > 0 { try checkAllocation([Int(Swift.min(count, 1e15))], dtype, call, at: 1) }
         return try call.push(tensor: call.blaming(1) { try Tensor.arange(start, stop, step: step, dtype: dtype) })

@@ -75,7 +75,11 @@ enum TensorFormatter {
         init(dtype: DType) { self.dtype = dtype }
 
         mutating func append(_ t: Tensor) {
-            if dtype.isFloatingPoint { floats += t.toArray(of: Double.self) } else { integers += t.toArray(of: Int64.self) }
+            if dtype.isFloatingPoint {
+                floats += t.toArray(of: Double.self)
+            } else {
+                integers += t.toArray(of: Int64.self)
+            }
         }
 
         func formatted(with style: Style) -> [String] {

@@ -56,7 +56,8 @@ extension TensorLibrary {
         var result: [String: String] = [:]
         for (key, value) in table.fields {
             guard let text = value.string else {
-                throw LuaArgumentError(position: position, message: "metadata '\(key)' must be a string, got \(value.typeName)")
+                throw LuaArgumentError(
+                    position: position, message: "metadata '\(key)' must be a string, got \(value.typeName)")
             }
             result[key] = text
         }

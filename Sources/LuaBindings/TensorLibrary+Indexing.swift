@@ -13,10 +13,13 @@ extension TensorLibrary {
             try call.expectAtMost(2)
             let tensors = try call.tensorList(at: 1)
             let first = tensors[0]
-            guard first.rank > 0 else { throw LuaArgumentError(position: 1, message: "0-d tensors cannot be concatenated; use tensor.stack") }
+            guard first.rank > 0 else {
+                throw LuaArgumentError(position: 1, message: "0-d tensors cannot be concatenated; use tensor.stack")
+            }
             let axis = try call.axis(at: 2, rank: first.rank, default: 0)
             for (index, t) in tensors.enumerated().dropFirst() {
-                let fits = t.rank == first.rank && t.shape.indices.allSatisfy { $0 == axis || t.shape[$0] == first.shape[$0] }
+                let fits =
+                    t.rank == first.rank && t.shape.indices.allSatisfy { $0 == axis || t.shape[$0] == first.shape[$0] }
                 guard fits else {
                     throw LuaArgumentError(
                         position: 1,
@@ -35,7 +38,10 @@ extension TensorLibrary {
             let first = tensors[0]
             if let (index, t) = tensors.enumerated().first(where: { $0.element.shape != first.shape }) {
                 throw LuaArgumentError(
-                    position: 1, message: "entry \(index + 1) has shape \(shapeText(t.shape)), expected \(shapeText(first.shape)) like entry 1")
+                    position: 1,
+                    message:
+                        "entry \(index + 1) has shape \(shapeText(t.shape)), expected \(shapeText(first.shape)) like entry 1"
+                )
             }
             let axis = call.isNoneOrNil(2) ? 0 : try call.axis(at: 2, rank: first.rank, extra: 1)
             return try call.push(tensor: call.blaming(1) { try Tensor.stack(tensors, axis: axis) })
@@ -52,7 +58,9 @@ extension TensorLibrary {
                 guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == t.shape[axis] else {
                     throw LuaArgumentError(
                         position: 2,
-                        message: "sizes \(luaList(sizes)) must be >= 0 and add up to \(t.shape[axis]), the size of axis \(axis + 1)")
+                        message:
+                            "sizes \(luaList(sizes)) must be >= 0 and add up to \(t.shape[axis]), the size of axis \(axis + 1)"
+                    )
                 }
                 return try call.push(tensors: t.split(sizes: sizes, axis: axis))
             }
@@ -72,7 +80,8 @@ extension TensorLibrary {
             let axis = try call.axis(at: 2, rank: t.rank)
             let indices = try call.tensor(at: 3)
             guard indices.rank <= 1 else {
-                throw LuaArgumentError(position: 3, message: "a 1-D index tensor expected, got shape \(shapeText(indices.shape))")
+                throw LuaArgumentError(
+                    position: 3, message: "a 1-D index tensor expected, got shape \(shapeText(indices.shape))")
             }
             try checkIndices(indices, size: t.shape[axis], axis: axis, position: 3)
             return try call.push(tensor: call.blaming(3) { try t.indexSelect(axis: axis, indices: indices) })
@@ -87,12 +96,15 @@ extension TensorLibrary {
             let indices = try call.tensor(at: 3)
             guard indices.rank == t.rank else {
                 throw LuaArgumentError(
-                    position: 3, message: "indices of rank \(t.rank) expected (t's rank), got shape \(shapeText(indices.shape))")
+                    position: 3,
+                    message: "indices of rank \(t.rank) expected (t's rank), got shape \(shapeText(indices.shape))")
             }
             if let other = (0..<t.rank).first(where: { $0 != axis && indices.shape[$0] > t.shape[$0] }) {
                 throw LuaArgumentError(
                     position: 3,
-                    message: "indices \(shapeText(indices.shape)) are larger than t \(shapeText(t.shape)) on axis \(other + 1)")
+                    message:
+                        "indices \(shapeText(indices.shape)) are larger than t \(shapeText(t.shape)) on axis \(other + 1)"
+                )
             }
             try checkIndices(indices, size: t.shape[axis], axis: axis, position: 3)
             return try call.push(tensor: call.blaming(3) { try t.gathered(axis: axis, indices: indices) })
@@ -140,7 +152,8 @@ extension TensorLibrary {
     static func requireBool(_ mask: Tensor, position: Int) throws {
         guard mask.dtype == .bool else {
             throw LuaArgumentError(
-                position: position, message: "bool tensor expected (a comparison such as t:gt(0)), got a \(mask.dtype) tensor")
+                position: position,
+                message: "bool tensor expected (a comparison such as t:gt(0)), got a \(mask.dtype) tensor")
         }
     }
 
@@ -149,12 +162,14 @@ extension TensorLibrary {
     static func checkIndices(_ indices: Tensor, size: Int, axis: Int, position: Int) throws {
         guard indices.dtype == .int64 else {
             throw LuaArgumentError(
-                position: position, message: "an int64 tensor of 0-based indices expected, got a \(indices.dtype) tensor")
+                position: position,
+                message: "an int64 tensor of 0-based indices expected, got a \(indices.dtype) tensor")
         }
         if let bad = indices.toArray(of: Int64.self).first(where: { $0 < 0 || $0 >= size }) {
             let valid = size == 0 ? "the axis is empty" : "index values are 0-based: 0..\(size - 1)"
             throw LuaArgumentError(
-                position: position, message: "index \(bad) is out of range for axis \(axis + 1) of size \(size) (\(valid))")
+                position: position,
+                message: "index \(bad) is out of range for axis \(axis + 1) of size \(size) (\(valid))")
         }
     }
 }

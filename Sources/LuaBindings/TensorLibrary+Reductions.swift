@@ -29,18 +29,21 @@ extension TensorLibrary {
             ) { t, call in
                 if let other = try? call.tensor(at: 2) {
                     try call.expectAtMost(2)
-                    return try call.push(tensor: call.blaming(2) { largest ? try t.maximum(other) : try t.minimum(other) })
+                    return try call.push(
+                        tensor: call.blaming(2) { largest ? try t.maximum(other) : try t.minimum(other) })
                 }
                 let (axes, keep, _) = try reduction(call, t)
                 if call.type(at: 2) == .number, let axis = axes?.first {
                     try requireAxes(t, call)
                     try requireNonEmpty(t, axes: [axis], call)
-                    let result = largest ? try t.max(axis: axis, keepingAxes: keep) : try t.min(axis: axis, keepingAxes: keep)
+                    let result =
+                        largest ? try t.max(axis: axis, keepingAxes: keep) : try t.min(axis: axis, keepingAxes: keep)
                     try call.push(tensor: result.values)
                     return try call.push(tensor: result.indices) + 1
                 }
                 try requireNonEmpty(t, axes: axes, call)
-                return try call.push(tensor: largest ? t.amax(axes: axes, keepingAxes: keep) : t.amin(axes: axes, keepingAxes: keep))
+                return try call.push(
+                    tensor: largest ? t.amax(axes: axes, keepingAxes: keep) : t.amin(axes: axes, keepingAxes: keep))
             }
         }
         for (name, largest) in [("argmax", true), ("argmin", false)] {
@@ -54,7 +57,8 @@ extension TensorLibrary {
                 }
                 try requireNonEmpty(t, axes: axes, call)
                 let axis = axes?.first
-                return try call.push(tensor: largest ? t.argmax(axis: axis, keepingAxes: keep) : t.argmin(axis: axis, keepingAxes: keep))
+                return try call.push(
+                    tensor: largest ? t.argmax(axis: axis, keepingAxes: keep) : t.argmin(axis: axis, keepingAxes: keep))
             }
         }
         type.method(
@@ -79,7 +83,9 @@ extension TensorLibrary {
         ) { t, call in
             let (axes, keep, options) = try reduction(call, t, extra: ["p"])
             let p = try options.number("p") ?? 2
-            guard p > 0 else { throw LuaArgumentError(position: options.position, message: "option 'p' must be positive, got \(p)") }
+            guard p > 0 else {
+                throw LuaArgumentError(position: options.position, message: "option 'p' must be positive, got \(p)")
+            }
             return try call.push(tensor: t.norm(p: p, axes: axes, keepingAxes: keep))
         }
         type.method(
@@ -114,7 +120,8 @@ extension TensorLibrary {
     private static func requireNonEmpty(_ t: Tensor, axes: [Int]?, _ call: LuaCall) throws {
         let sizes = t.rank == 0 ? [] : (axes ?? Array(0..<t.rank)).map { t.shape[$0] }
         if sizes.contains(0) || (axes == nil && t.count == 0) {
-            throw LuaArgumentError(position: 1, message: "cannot reduce an empty axis of a tensor of shape \(shapeText(t.shape))")
+            throw LuaArgumentError(
+                position: 1, message: "cannot reduce an empty axis of a tensor of shape \(shapeText(t.shape))")
         }
     }
 }

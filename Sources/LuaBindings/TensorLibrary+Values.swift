@@ -49,7 +49,8 @@ extension TensorLibrary {
         ) { t, call in
             try call.expectAtMost(1)
             guard t.count == 1 else {
-                throw LuaArgumentError(position: 1, message: "item() needs a one-element tensor, got shape \(shapeText(t.shape))")
+                throw LuaArgumentError(
+                    position: 1, message: "item() needs a one-element tensor, got shape \(shapeText(t.shape))")
             }
             return call.push(luaValues(of: t)[0])
         }
@@ -64,7 +65,8 @@ extension TensorLibrary {
             return call.push(nest(values, shape: t.shape[...], next: &next))
         }
         for (name, dtype) in [("float", DType.float32), ("double", .float64), ("long", .int64), ("bool", .bool)] {
-            type.method(name, "t:\(name)() -> Tensor", "t converted to \(dtype) (t itself when it already is)") { t, call in
+            type.method(name, "t:\(name)() -> Tensor", "t converted to \(dtype) (t itself when it already is)") {
+                t, call in
                 try call.expectAtMost(1)
                 return try pushConverted(t, to: dtype, call)
             }

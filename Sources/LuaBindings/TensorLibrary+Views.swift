@@ -36,7 +36,9 @@ extension TensorLibrary {
             let length = try call.integer(at: 4)
             guard length >= 0, start + length <= size else {
                 throw LuaArgumentError(
-                    position: 4, message: "length \(length) from position \(start + 1) does not fit axis \(axis + 1) of size \(size)")
+                    position: 4,
+                    message: "length \(length) from position \(start + 1) does not fit axis \(axis + 1) of size \(size)"
+                )
             }
             return try call.push(tensor: t.narrow(axis: axis, start: start, length: length))
         }
@@ -107,7 +109,8 @@ extension TensorLibrary {
             let start = try call.axis(at: 2, rank: t.rank, default: 0)
             let stop = try call.axis(at: 3, rank: t.rank, default: Swift.max(t.rank - 1, 0))
             guard start <= stop else {
-                throw LuaArgumentError(position: 3, message: "stop axis \(stop + 1) comes before start axis \(start + 1)")
+                throw LuaArgumentError(
+                    position: 3, message: "stop axis \(stop + 1) comes before start axis \(start + 1)")
             }
             return try call.push(tensor: t.flattened(from: start, to: stop))
         }
@@ -165,7 +168,8 @@ extension TensorLibrary {
         guard t.rank > 0 else { throw LuaMessageError("a 0-d tensor cannot be indexed; use t:item()") }
         guard call.type(at: 2) == .number, let value = call.value(at: 2).integer else {
             throw LuaMessageError(
-                "Tensor index must be an integer position, got \(call.typeName(at: 2)) (use index_select, gather or masked_fill for tensor indices)")
+                "Tensor index must be an integer position, got \(call.typeName(at: 2)) (use index_select, gather or masked_fill for tensor indices)"
+            )
         }
         guard let index = zeroBased(value, size: t.shape[0]) else {
             throw LuaMessageError("Tensor index: " + outOfRange(value, size: t.shape[0], axis: 0))
@@ -182,10 +186,12 @@ extension TensorLibrary {
             throw LuaMessageError(
                 t.isLeaf
                     ? "t[i] = v: t requires grad; write inside tensor.no_grad(function() ... end) or into t:detach()"
-                    : "t[i] = v: t is the output of \(t.gradFunctionName ?? "an operation") in the autograd graph; write into a clone")
+                    : "t[i] = v: t is the output of \(t.gradFunctionName ?? "an operation") in the autograd graph; write into a clone"
+            )
         }
         if zip(t.shape, t.strides).contains(where: { $0.0 > 1 && $0.1 == 0 }) {
-            throw LuaMessageError("t[i] = v: t is an expanded view whose elements share memory; write into t:contiguous()")
+            throw LuaMessageError(
+                "t[i] = v: t is an expanded view whose elements share memory; write into t:contiguous()")
         }
         let slice = try t.detached().select(axis: 0, index: index)
         let source: Tensor
@@ -203,7 +209,8 @@ extension TensorLibrary {
             try slice.assign(value.expanded(to: slice.shape))
         } catch let error as TensorError {
             throw LuaMessageError(
-                "t[i] = v: a value of shape \(shapeText(source.shape)) does not fit a slice of shape \(shapeText(slice.shape)) (\(error))")
+                "t[i] = v: a value of shape \(shapeText(source.shape)) does not fit a slice of shape \(shapeText(slice.shape)) (\(error))"
+            )
         }
     }
 }

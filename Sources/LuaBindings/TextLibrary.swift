@@ -57,11 +57,14 @@ enum TextLibrary {
                 throw error
             }
         }
-        lua.docs.add(LuaDoc(
-            name: "Tokenizer.__call",
-            signature: "tok(texts[, pairs][, {max_length=, padding=\"longest\"|\"max_length\", truncation=, special=}])"
-                + " -> {input_ids=, attention_mask=[, token_type_ids=]}",
-            summary: "Encodes a batch as int64 tensors [batch, length], padded and truncated as HF's tokenizer call"))
+        lua.docs.add(
+            LuaDoc(
+                name: "Tokenizer.__call",
+                signature:
+                    "tok(texts[, pairs][, {max_length=, padding=\"longest\"|\"max_length\", truncation=, special=}])"
+                    + " -> {input_ids=, attention_mask=[, token_type_ids=]}",
+                summary: "Encodes a batch as int64 tensors [batch, length], padded and truncated as HF's tokenizer call"
+            ))
         type.method(
             "vocab_size", "tok:vocab_size() -> integer",
             "The number of ids (the vocabulary plus added tokens)"
@@ -119,12 +122,17 @@ enum TextLibrary {
         guard lengths.count <= 1 else {
             throw LuaArgumentError(
                 position: optionsPosition,
-                message: "the texts give rows of \(lengths.min()!) to \(lengths.max()!) tokens; pass {padding=\"longest\"} for a rectangular batch")
+                message:
+                    "the texts give rows of \(lengths.min()!) to \(lengths.max()!) tokens; pass {padding=\"longest\"} for a rectangular batch"
+            )
         }
         var rows: [(String, [[Int]])] = [("input_ids", encoded.inputIds), ("attention_mask", encoded.attentionMask)]
         if let types = encoded.tokenTypeIds { rows.append(("token_type_ids", types)) }
         let tensors = try rows.map { name, values in
-            (name, try Tensor(shape: [values.count, lengths.first ?? 0], scalars: values.flatMap { $0.map(Int64.init) }))
+            (
+                name,
+                try Tensor(shape: [values.count, lengths.first ?? 0], scalars: values.flatMap { $0.map(Int64.init) })
+            )
         }
         TensorMemory.pace(call.lua)
         return try call.pushTable { table in
@@ -135,14 +143,19 @@ enum TextLibrary {
     /// A list of strings, or one string as a batch of one.
     private static func strings(_ call: LuaCall, at position: Int) throws -> [String] {
         if call.type(at: position) == .string { return [try call.string(at: position)] }
-        guard call.type(at: position) == .table else { throw call.typeError(position, expected: "string or list of strings") }
+        guard call.type(at: position) == .table else {
+            throw call.typeError(position, expected: "string or list of strings")
+        }
         let list = try call.table(at: position)
         guard list.fields.isEmpty, list.otherKeys == 0 else {
-            throw LuaArgumentError(position: position, message: "a list of strings expected, got a table with other keys")
+            throw LuaArgumentError(
+                position: position, message: "a list of strings expected, got a table with other keys")
         }
         return try list.array.enumerated().map { index, value in
             guard let text = value.string else {
-                throw LuaArgumentError(position: position, message: "entry \(index + 1) of the list must be a string, got \(value.typeName)")
+                throw LuaArgumentError(
+                    position: position,
+                    message: "entry \(index + 1) of the list must be a string, got \(value.typeName)")
             }
             return text
         }
@@ -153,11 +166,15 @@ enum TextLibrary {
         if let tensor = try? call.tensor(at: position) {
             guard tensor.dtype == .int64, tensor.rank == 1 else {
                 throw LuaArgumentError(
-                    position: position, message: "a 1-D int64 tensor of ids expected, got \(tensor.dtype) of shape \(shapeText(tensor.shape))")
+                    position: position,
+                    message:
+                        "a 1-D int64 tensor of ids expected, got \(tensor.dtype) of shape \(shapeText(tensor.shape))")
             }
             return tensor.toArray(of: Int64.self).map { Int($0) }
         }
-        guard call.type(at: position) == .table else { throw call.typeError(position, expected: "list of ids or Tensor") }
+        guard call.type(at: position) == .table else {
+            throw call.typeError(position, expected: "list of ids or Tensor")
+        }
         return try call.integers(in: call.table(at: position), at: position, what: "id")
     }
 }

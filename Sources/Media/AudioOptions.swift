@@ -15,8 +15,10 @@ public struct AudioOptions: Sendable, Equatable {
     public var threads: Int
 
     /// Creates options; by default every channel at the file's own rate.
-    public init(rate: Int? = nil, mono: Bool = false, start: Double? = nil, stop: Double? = nil,
-                threads: Int = 0) {
+    public init(
+        rate: Int? = nil, mono: Bool = false, start: Double? = nil, stop: Double? = nil,
+        threads: Int = 0
+    ) {
         self.rate = rate
         self.mono = mono
         self.start = start
@@ -71,8 +73,10 @@ struct PlanarAudio {
     }
 
     func clip(mono: Bool) throws -> AudioClip {
-        AudioClip(samples: try Tensor(shape: mono ? [count] : [channels.count, count],
-                                      scalars: channels.flatMap { $0 }),
-                  rate: rate)
+        AudioClip(
+            samples: try Tensor(
+                shape: mono ? [count] : [channels.count, count],
+                scalars: channels.flatMap { $0 }),
+            rate: rate)
     }
 }

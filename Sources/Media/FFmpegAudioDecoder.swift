@@ -39,8 +39,10 @@ struct FFmpegAudioDecoder {
                     inputLayout: &frame.pointee.ch_layout, inputFormat: AVSampleFormat(frame.pointee.format),
                     inputRate: Int(frame.pointee.sample_rate), outputRate: rate, path: path)
             }
-            try frame.pointee.extended_data.withMemoryRebound(to: UnsafePointer<UInt8>?.self,
-                                                              capacity: channels) {
+            try frame.pointee.extended_data.withMemoryRebound(
+                to: UnsafePointer<UInt8>?.self,
+                capacity: channels
+            ) {
                 try converter!.convert($0, count: Int(frame.pointee.nb_samples), into: &planes)
             }
             let end = origin! + planes[0].count

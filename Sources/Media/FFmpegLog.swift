@@ -16,8 +16,10 @@ enum FFmpegLog {
         var line = [CChar](repeating: 0, count: 512)
         var prefix: Int32 = 0
         av_log_format_line2(nil, level, format, arguments, &line, Int32(line.count), &prefix)
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
-                          as: UTF8.self).trimmingWhitespace()
+        let text = String(
+            decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+            as: UTF8.self
+        ).trimmingWhitespace()
         FFmpegLog.warnings.withLock { table in
             if table[key] != nil, table[key]!.count < 16 { table[key]!.append(text) }
         }
@@ -49,7 +51,8 @@ extension String {
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         let start = scalars.firstIndex { !$0.properties.isWhitespace } ?? scalars.endIndex
-        let end = scalars.lastIndex { !$0.properties.isWhitespace }.map { scalars.index(after: $0) }
+        let end =
+            scalars.lastIndex { !$0.properties.isWhitespace }.map { scalars.index(after: $0) }
             ?? start
         return String(scalars[start..<end])
     }

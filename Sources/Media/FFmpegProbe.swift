@@ -13,13 +13,15 @@ extension MediaInfo {
 
     init(_ file: FormatContext) {
         let context = file.pointer.pointee
-        let duration = context.duration == noPTS || context.duration <= 0
+        let duration =
+            context.duration == noPTS || context.duration <= 0
             ? nil : Double(context.duration) / Double(AV_TIME_BASE)
-        self.init(format: String(cString: context.iformat.pointee.name),
-                  duration: duration,
-                  streams: file.streams.enumerated().map { StreamInfo($1, index: $0) },
-                  bestVideo: file.bestStream(AVMEDIA_TYPE_VIDEO),
-                  bestAudio: file.bestStream(AVMEDIA_TYPE_AUDIO))
+        self.init(
+            format: String(cString: context.iformat.pointee.name),
+            duration: duration,
+            streams: file.streams.enumerated().map { StreamInfo($1, index: $0) },
+            bestVideo: file.bestStream(AVMEDIA_TYPE_VIDEO),
+            bestAudio: file.bestStream(AVMEDIA_TYPE_AUDIO))
     }
 }
 
@@ -36,16 +38,18 @@ extension StreamInfo {
         case AVMEDIA_TYPE_DATA: kind = .data
         default: kind = .other
         }
-        self.init(index: index, kind: kind,
-                  codec: String(cString: avcodec_get_name(parameters.codec_id)),
-                  duration: s.duration == noPTS || s.duration <= 0
-                      ? nil : Double(s.duration) * timeBase,
-                  startTime: s.start_time == noPTS ? nil : Double(s.start_time) * timeBase)
+        self.init(
+            index: index, kind: kind,
+            codec: String(cString: avcodec_get_name(parameters.codec_id)),
+            duration: s.duration == noPTS || s.duration <= 0
+                ? nil : Double(s.duration) * timeBase,
+            startTime: s.start_time == noPTS ? nil : Double(s.start_time) * timeBase)
         switch kind {
         case .video:
             width = Int(parameters.width)
             height = Int(parameters.height)
-            let rate = s.avg_frame_rate.den != 0 && s.avg_frame_rate.num != 0
+            let rate =
+                s.avg_frame_rate.den != 0 && s.avg_frame_rate.num != 0
                 ? s.avg_frame_rate : s.r_frame_rate
             fps = rate.den != 0 && rate.num != 0 ? av_q2d(rate) : nil
             frameCount = s.nb_frames > 0 ? Int(s.nb_frames) : nil

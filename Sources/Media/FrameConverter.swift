@@ -33,8 +33,10 @@ final class FrameConverter {
                 context, f.width, f.height, AVPixelFormat(f.format), Int32(width), Int32(height),
                 AV_PIX_FMT_RGB24, SWS_BILINEAR, nil, nil, nil)
             guard context != nil else {
-                throw MediaError.file(path: path, reason: "swscale cannot convert "
-                    + "\(f.width)×\(f.height) \(pixelFormatName(f.format)) to \(width)×\(height) RGB")
+                throw MediaError.file(
+                    path: path,
+                    reason: "swscale cannot convert "
+                        + "\(f.width)×\(f.height) \(pixelFormatName(f.format)) to \(width)×\(height) RGB")
             }
             sourceKey = key
             colorKey = []
@@ -42,14 +44,16 @@ final class FrameConverter {
         }
         try setColorDetails(for: frame)
         var destination: [UnsafeMutablePointer<UInt8>?] = [
-            buffer!.assumingMemoryBound(to: UInt8.self), nil, nil, nil]
+            buffer!.assumingMemoryBound(to: UInt8.self), nil, nil, nil,
+        ]
         var destinationStride: [Int32] = [Int32(stride), 0, 0, 0]
         let rows = withUnsafePointer(to: &frame.pointee.data) { data in
             withUnsafePointer(to: &frame.pointee.linesize) { linesize in
                 data.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { planes in
                     linesize.withMemoryRebound(to: Int32.self, capacity: 8) { strides in
-                        sws_scale(context, planes, strides, 0, f.height,
-                                  &destination, &destinationStride)
+                        sws_scale(
+                            context, planes, strides, 0, f.height,
+                            &destination, &destinationStride)
                     }
                 }
             }
@@ -76,16 +80,18 @@ final class FrameConverter {
         guard key != colorKey else { return }
         let coefficients = sws_getCoefficients(Self.swsColorspace(f.colorspace))
         // Brightness 0, contrast and saturation 1.0 in 16.16 fixed point: swscale's defaults.
-        _ = sws_setColorspaceDetails(context, coefficients, fullRange ? 1 : 0,
-                                     sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+        _ = sws_setColorspaceDetails(
+            context, coefficients, fullRange ? 1 : 0,
+            sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
         colorKey = key
     }
 
     /// The deprecated `yuvj*` formats: full-range YUV whatever the frame's range tag says.
-    private static let jpegFormats = Set([
-        AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P,
-        AV_PIX_FMT_YUVJ411P,
-    ].map { Int32($0.rawValue) })
+    private static let jpegFormats = Set(
+        [
+            AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P,
+            AV_PIX_FMT_YUVJ411P,
+        ].map { Int32($0.rawValue) })
 
     private static func swsColorspace(_ space: AVColorSpace) -> Int32 {
         switch space {

@@ -29,8 +29,10 @@ public struct ImageProcessor: Sendable, Equatable {
     public var normalization: Normalization?
 
     /// Creates a processor from the fields of a `preprocessor_config.json`.
-    public init(size: Size?, filter: ResampleFilter, cropSize: (height: Int, width: Int)? = nil,
-                rescaleFactor: Double? = 1.0 / 255.0, normalization: Normalization?) {
+    public init(
+        size: Size?, filter: ResampleFilter, cropSize: (height: Int, width: Int)? = nil,
+        rescaleFactor: Double? = 1.0 / 255.0, normalization: Normalization?
+    ) {
         self.size = size
         self.filter = filter
         self.cropSize = cropSize
@@ -39,11 +41,13 @@ public struct ImageProcessor: Sendable, Equatable {
     }
 
     /// `google/vit-base-patch16-224`'s processor: 224×224 bilinear, mean and std 0.5.
-    public static let vit = ImageProcessor(size: .exact(height: 224, width: 224), filter: .bilinear,
-                                           normalization: .half)
+    public static let vit = ImageProcessor(
+        size: .exact(height: 224, width: 224), filter: .bilinear,
+        normalization: .half)
     /// OpenAI CLIP's processor: shortest edge 224 bicubic, 224×224 center crop, CLIP statistics.
-    public static let clip = ImageProcessor(size: .shortestEdge(224), filter: .bicubic,
-                                            cropSize: (224, 224), normalization: .clip)
+    public static let clip = ImageProcessor(
+        size: .shortestEdge(224), filter: .bicubic,
+        cropSize: (224, 224), normalization: .clip)
 
     /// Equal when every step is configured the same (tuples are not `Equatable`).
     public static func == (a: ImageProcessor, b: ImageProcessor) -> Bool {
@@ -60,18 +64,21 @@ public struct ImageProcessor: Sendable, Equatable {
         case .exact(let h, let w):
             image = try image.resized(width: w, height: h, filter: filter)
         case .shortestEdge(let edge):
-            let (w, h) = image.width <= image.height
+            let (w, h) =
+                image.width <= image.height
                 ? (edge, edge * image.height / image.width) : (edge * image.width / image.height, edge)
             image = try image.resized(width: w, height: h, filter: filter)
         }
         if let crop = cropSize {
             guard crop.height <= image.height, crop.width <= image.width else {
-                throw MediaError.invalidArgument("center crop \(crop.height)×\(crop.width) is larger "
-                    + "than the resized \(image.height)×\(image.width) image")
+                throw MediaError.invalidArgument(
+                    "center crop \(crop.height)×\(crop.width) is larger "
+                        + "than the resized \(image.height)×\(image.width) image")
             }
-            image = try image.cropped(top: (image.height - crop.height) / 2,
-                                      left: (image.width - crop.width) / 2,
-                                      height: crop.height, width: crop.width)
+            image = try image.cropped(
+                top: (image.height - crop.height) / 2,
+                left: (image.width - crop.width) / 2,
+                height: crop.height, width: crop.width)
         }
         return image
     }

@@ -28,8 +28,10 @@ extension RGBImage {
     /// horizontal pass first into an 8-bit intermediate, weights in 22-bit fixed point with
     /// round-half-up and clamping — so the bytes equal Pillow's.
     /// - Throws: ``MediaError/invalidArgument(_:)`` for a non-positive size.
-    public func resized(width outWidth: Int, height outHeight: Int,
-                        filter: ResampleFilter) throws -> RGBImage {
+    public func resized(
+        width outWidth: Int, height outHeight: Int,
+        filter: ResampleFilter
+    ) throws -> RGBImage {
         guard outWidth > 0, outHeight > 0 else {
             throw MediaError.invalidArgument("resize to \(outHeight)×\(outWidth): sizes must be positive")
         }
@@ -43,16 +45,18 @@ extension RGBImage {
         var rows = height
         var rowOffset = 0
         if outWidth != width {
-            temporary = horizontal.apply(pixels, lines: lastRow - firstRow, firstLine: firstRow,
-                                         lineStride: width * 3, step: 3, outLineStride: outWidth * 3)
+            temporary = horizontal.apply(
+                pixels, lines: lastRow - firstRow, firstLine: firstRow,
+                lineStride: width * 3, step: 3, outLineStride: outWidth * 3)
             rows = lastRow - firstRow
             rowOffset = firstRow
         }
         guard outHeight != height else {
             return RGBImage(uncheckedWidth: outWidth, height: outHeight, pixels: temporary)
         }
-        let out = vertical.applyVertically(temporary, rows: rows, rowOffset: rowOffset,
-                                           rowBytes: outWidth * 3)
+        let out = vertical.applyVertically(
+            temporary, rows: rows, rowOffset: rowOffset,
+            rowBytes: outWidth * 3)
         return RGBImage(uncheckedWidth: outWidth, height: outHeight, pixels: out)
     }
 }
@@ -102,8 +106,10 @@ struct FixedPointKernel {
     }
 
     /// Filters along lines of `step`-byte pixels (the horizontal pass).
-    func apply(_ source: [UInt8], lines: Int, firstLine: Int, lineStride: Int, step: Int,
-               outLineStride: Int) -> [UInt8] {
+    func apply(
+        _ source: [UInt8], lines: Int, firstLine: Int, lineStride: Int, step: Int,
+        outLineStride: Int
+    ) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: lines * outLineStride)
         source.withUnsafeBufferPointer { src in
             weights.withUnsafeBufferPointer { k in
@@ -138,7 +144,8 @@ struct FixedPointKernel {
                     for byte in 0..<rowBytes {
                         var sum: Int32 = 1 << 21
                         for y in 0..<bound.count {
-                            sum &+= Int32(src[(bound.start - rowOffset + y) * rowBytes + byte])
+                            sum &+=
+                                Int32(src[(bound.start - rowOffset + y) * rowBytes + byte])
                                 &* k[yy * size + y]
                         }
                         out[yy * rowBytes + byte] = Self.clip(sum)

@@ -18,8 +18,10 @@ public struct MediaInfo: Sendable, Equatable {
     var bestAudio: Int?
 
     /// Creates an info record; `bestVideo`/`bestAudio` are stream indices.
-    public init(format: String, duration: Double?, streams: [StreamInfo],
-                bestVideo: Int? = nil, bestAudio: Int? = nil) {
+    public init(
+        format: String, duration: Double?, streams: [StreamInfo],
+        bestVideo: Int? = nil, bestAudio: Int? = nil
+    ) {
         self.format = format
         self.duration = duration
         self.streams = streams
@@ -61,10 +63,12 @@ public struct StreamInfo: Sendable, Equatable {
     public var sampleCount: Int?
 
     /// Creates a stream record; only `index`, `kind` and `codec` are required.
-    public init(index: Int, kind: Kind, codec: String, duration: Double? = nil,
-                startTime: Double? = nil, width: Int? = nil, height: Int? = nil,
-                fps: Double? = nil, frameCount: Int? = nil, sampleRate: Int? = nil,
-                channels: Int? = nil, sampleCount: Int? = nil) {
+    public init(
+        index: Int, kind: Kind, codec: String, duration: Double? = nil,
+        startTime: Double? = nil, width: Int? = nil, height: Int? = nil,
+        fps: Double? = nil, frameCount: Int? = nil, sampleRate: Int? = nil,
+        channels: Int? = nil, sampleCount: Int? = nil
+    ) {
         self.index = index
         self.kind = kind
         self.codec = codec

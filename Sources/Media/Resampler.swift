@@ -10,18 +10,23 @@ final class Resampler {
 
     /// A converter from `input` samples (any FFmpeg layout and format) to planar float with the
     /// same channels at `outputRate`.
-    init(inputLayout: UnsafeMutablePointer<AVChannelLayout>, inputFormat: AVSampleFormat, inputRate: Int,
-         outputRate: Int, path: String) throws {
+    init(
+        inputLayout: UnsafeMutablePointer<AVChannelLayout>, inputFormat: AVSampleFormat, inputRate: Int,
+        outputRate: Int, path: String
+    ) throws {
         self.inputRate = inputRate
         self.outputRate = outputRate
         self.channels = Int(inputLayout.pointee.nb_channels)
-        var status = swr_alloc_set_opts2(&context, inputLayout, AV_SAMPLE_FMT_FLTP,
-                                         Int32(outputRate), inputLayout, inputFormat,
-                                         Int32(inputRate), 0, nil)
+        var status = swr_alloc_set_opts2(
+            &context, inputLayout, AV_SAMPLE_FMT_FLTP,
+            Int32(outputRate), inputLayout, inputFormat,
+            Int32(inputRate), 0, nil)
         if status >= 0 { status = swr_init(context) }
         if status < 0 {
-            throw MediaError.file(path: path, reason:
-                "swresample cannot convert \(inputRate) Hz to \(outputRate) Hz: \(ffmpegReason(status))")
+            throw MediaError.file(
+                path: path,
+                reason:
+                    "swresample cannot convert \(inputRate) Hz to \(outputRate) Hz: \(ffmpegReason(status))")
         }
     }
 
@@ -30,21 +35,25 @@ final class Resampler {
         var layout = AVChannelLayout()
         av_channel_layout_default(&layout, Int32(channels))
         defer { av_channel_layout_uninit(&layout) }
-        try self.init(inputLayout: &layout, inputFormat: AV_SAMPLE_FMT_FLTP, inputRate: inputRate,
-                      outputRate: outputRate, path: path)
+        try self.init(
+            inputLayout: &layout, inputFormat: AV_SAMPLE_FMT_FLTP, inputRate: inputRate,
+            outputRate: outputRate, path: path)
     }
 
     deinit { swr_free(&context) }
 
     /// Converts `count` input samples whose planes (or one interleaved plane) start at `input`,
     /// appending the output to `planes`. A nil `input` flushes the samples swresample holds back.
-    func convert(_ input: UnsafeMutablePointer<UnsafePointer<UInt8>?>?, count: Int,
-                 into planes: inout [[Float]]) throws {
+    func convert(
+        _ input: UnsafeMutablePointer<UnsafePointer<UInt8>?>?, count: Int,
+        into planes: inout [[Float]]
+    ) throws {
         let capacity = Int(swr_get_out_samples(context, Int32(count))) + 16
         var scratch = [Float](repeating: 0, count: capacity * channels)
-        let produced = Int(withPlanePointers(&scratch, planeLength: capacity) { outputs in
-            swr_convert(context, outputs, Int32(capacity), input, Int32(count))
-        })
+        let produced = Int(
+            withPlanePointers(&scratch, planeLength: capacity) { outputs in
+                swr_convert(context, outputs, Int32(capacity), input, Int32(count))
+            })
         if produced < 0 {
             throw MediaError.invalidArgument("swresample: \(ffmpegReason(Int32(produced)))")
         }

@@ -34,8 +34,10 @@ final class SndFile {
             guard line.contains("should be"), numbers.count == 2 else { continue }
             let (declared, actual) = (numbers[0], numbers[1])
             if declared > actual && declared != 0 && declared < 0xFFFF_FFF0 {
-                throw MediaError.file(path: path, reason:
-                    "truncated: the header declares \(declared) bytes of samples, the file holds \(actual)")
+                throw MediaError.file(
+                    path: path,
+                    reason:
+                        "truncated: the header declares \(declared) bytes of samples, the file holds \(actual)")
             }
         }
     }
@@ -48,8 +50,10 @@ final class SndFile {
         let first = min(range.start, total)
         let last = min(range.stop ?? total, total)
         if first > 0, sf_seek(handle, sf_count_t(first), SEEK_SET) < 0 {
-            throw MediaError.file(path: path, reason: "libsndfile: cannot seek to sample \(first): "
-                + String(cString: sf_strerror(handle)))
+            throw MediaError.file(
+                path: path,
+                reason: "libsndfile: cannot seek to sample \(first): "
+                    + String(cString: sf_strerror(handle)))
         }
         var planes = [[Float]](repeating: [], count: channels)
         for c in 0..<channels { planes[c].reserveCapacity(max(0, last - first)) }
@@ -59,13 +63,16 @@ final class SndFile {
         while remaining > 0 {
             try Interrupt.check()
             let want = min(chunk, remaining)
-            let got = Int(interleaved.withUnsafeMutableBufferPointer {
-                sf_readf_float(handle, $0.baseAddress, sf_count_t(want))
-            })
+            let got = Int(
+                interleaved.withUnsafeMutableBufferPointer {
+                    sf_readf_float(handle, $0.baseAddress, sf_count_t(want))
+                })
             if got <= 0 {
-                throw MediaError.file(path: path, reason: "libsndfile: file ends after "
-                    + "\(first + max(0, last - first) - remaining) of \(total) samples: "
-                    + String(cString: sf_strerror(handle)))
+                throw MediaError.file(
+                    path: path,
+                    reason: "libsndfile: file ends after "
+                        + "\(first + max(0, last - first) - remaining) of \(total) samples: "
+                        + String(cString: sf_strerror(handle)))
             }
             for c in 0..<channels {
                 for i in 0..<got { planes[c].append(interleaved[i * channels + c]) }

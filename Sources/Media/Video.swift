@@ -35,8 +35,9 @@ public enum Video {
     ///   when ``Interrupt`` is raised during decoding.
     public static func read(_ path: String, options: VideoOptions = VideoOptions()) throws -> VideoClip {
         let clip = try readRGB(path, options: options)
-        return VideoClip(frames: try floatFrames(clip.frames, normalization: options.normalization),
-                         times: clip.times, info: clip.info)
+        return VideoClip(
+            frames: try floatFrames(clip.frames, normalization: options.normalization),
+            times: clip.times, info: clip.info)
     }
 
     /// Decodes the frames `options` select as RGB images; ``VideoOptions/normalization`` is
@@ -54,8 +55,10 @@ public enum Video {
     /// Decodes the frames `options` select one at a time, handing each to `body` with its time
     /// and keeping none — for clips too long to hold decoded. Returns the file's info.
     @discardableResult
-    public static func forEachFrame(_ path: String, options: VideoOptions = VideoOptions(),
-                                    _ body: (RGBImage, Double) throws -> Void) throws -> MediaInfo {
+    public static func forEachFrame(
+        _ path: String, options: VideoOptions = VideoOptions(),
+        _ body: (RGBImage, Double) throws -> Void
+    ) throws -> MediaInfo {
         try VideoDecoder(path: path, options: options).run { rgb, stride, g, time, copies in
             let rowBytes = g.width * 3
             // Every byte is written below, so the array is not zero-filled first.
@@ -73,12 +76,14 @@ public enum Video {
 
     /// Equally sized RGB images as float32 `[T, 3, H, W]`: `byte / 255`, then normalized.
     public static func floatFrames(_ images: [RGBImage], normalization: Normalization?) throws -> Tensor {
-        try floatFrames(images, tables: (0..<3).map { c in
-            (0..<256).map { b in
-                let x = Float(b) / 255
-                return normalization.map { (x - $0.mean[c]) / $0.std[c] } ?? x
-            }
-        })
+        try floatFrames(
+            images,
+            tables: (0..<3).map { c in
+                (0..<256).map { b in
+                    let x = Float(b) / 255
+                    return normalization.map { (x - $0.mean[c]) / $0.std[c] } ?? x
+                }
+            })
     }
 
     /// Converts bytes to floats through one 256-entry table per channel — an exact value for the

@@ -34,11 +34,14 @@ struct VideoDecoder {
         let start = options.start ?? origin
         // Every frame to the end needs no end time; target times are spread over the duration.
         let duration = stream.duration ?? info.duration
-        guard let end = options.stop
-            ?? (options.selection == .all ? Double.infinity : duration.map { origin + $0 })
+        guard
+            let end = options.stop
+                ?? (options.selection == .all ? Double.infinity : duration.map { origin + $0 })
         else {
-            throw MediaError.file(path: path, reason:
-                "the container records no duration; pass stop= to pick frames by time")
+            throw MediaError.file(
+                path: path,
+                reason:
+                    "the container records no duration; pass stop= to pick frames by time")
         }
         if start >= end {
             throw MediaError.invalidArgument("start \(start) s is past the end (\(end) s) of \(path)")
@@ -60,8 +63,9 @@ struct VideoDecoder {
         let frameStep = stream.fps.map { 1 / $0 } ?? 0
 
         func output(_ frame: UnsafeMutablePointer<AVFrame>, time: Double, copies: Int) throws {
-            let rgb = try converter.convert(frame, width: geometry.scaledWidth,
-                                            height: geometry.scaledHeight)
+            let rgb = try converter.convert(
+                frame, width: geometry.scaledWidth,
+                height: geometry.scaledHeight)
             try emit(rgb, converter.stride, geometry, time, copies)
             times += Array(repeating: time, count: copies)
         }
@@ -120,7 +124,8 @@ struct VideoDecoder {
             return Geometry(scaledWidth: w, scaledHeight: h, top: 0, left: 0, width: w, height: h)
         }
         let side = min(w, h)
-        return Geometry(scaledWidth: w, scaledHeight: h, top: (h - side) / 2, left: (w - side) / 2,
-                        width: side, height: side)
+        return Geometry(
+            scaledWidth: w, scaledHeight: h, top: (h - side) / 2, left: (w - side) / 2,
+            width: side, height: side)
     }
 }

@@ -71,9 +71,11 @@ public struct VideoOptions: Sendable, Equatable {
     public var threads: Int
 
     /// Creates options; every argument defaults to decoding all frames at native size.
-    public init(selection: FrameSelection = .all, start: Double? = nil, stop: Double? = nil,
-                resize: Resize? = nil, centerCrop: Bool = false,
-                normalization: Normalization? = nil, threads: Int = 0) {
+    public init(
+        selection: FrameSelection = .all, start: Double? = nil, stop: Double? = nil,
+        resize: Resize? = nil, centerCrop: Bool = false,
+        normalization: Normalization? = nil, threads: Int = 0
+    ) {
         self.selection = selection
         self.start = start
         self.stop = stop

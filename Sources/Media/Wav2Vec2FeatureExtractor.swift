@@ -37,8 +37,10 @@ public struct Wav2Vec2FeatureExtractor: Sendable, Equatable {
     public var returnAttentionMask: Bool
 
     /// A feature extractor with `preprocessor_config.json`'s fields.
-    public init(returnAttentionMask: Bool = false, doNormalize: Bool = true,
-                paddingValue: Float = 0, samplingRate: Int = 16_000) {
+    public init(
+        returnAttentionMask: Bool = false, doNormalize: Bool = true,
+        paddingValue: Float = 0, samplingRate: Int = 16_000
+    ) {
         self.returnAttentionMask = returnAttentionMask
         self.doNormalize = doNormalize
         self.paddingValue = paddingValue
@@ -52,11 +54,14 @@ public struct Wav2Vec2FeatureExtractor: Sendable, Equatable {
     /// padding included (transformers' rule). `x' = (x − mean) / sqrt(var + 1e-7)` with the
     /// population variance.
     /// - Parameter rate: the utterances' sample rate; must equal ``samplingRate``.
-    public func process(_ utterances: [[Float]], rate: Int = 16_000,
-                        padding: Padding = .longest) throws -> Batch {
+    public func process(
+        _ utterances: [[Float]], rate: Int = 16_000,
+        padding: Padding = .longest
+    ) throws -> Batch {
         guard rate == samplingRate else {
-            throw MediaError.invalidArgument("Wav2Vec2FeatureExtractor expects \(samplingRate) Hz audio, "
-                + "got \(rate) Hz; resample first (data.audio's rate=)")
+            throw MediaError.invalidArgument(
+                "Wav2Vec2FeatureExtractor expects \(samplingRate) Hz audio, "
+                    + "got \(rate) Hz; resample first (data.audio's rate=)")
         }
         guard !utterances.isEmpty else { throw MediaError.invalidArgument("no utterances") }
         let lengths = utterances.map(\.count)
@@ -87,8 +92,9 @@ public struct Wav2Vec2FeatureExtractor: Sendable, Equatable {
             for i in 0..<length { mask[b * width + i] = 1 }
         }
         let shape = [utterances.count, width]
-        return Batch(inputValues: try Tensor(shape: shape, scalars: values),
-                     attentionMask: returnAttentionMask ? try Tensor(shape: shape, scalars: mask) : nil)
+        return Batch(
+            inputValues: try Tensor(shape: shape, scalars: values),
+            attentionMask: returnAttentionMask ? try Tensor(shape: shape, scalars: mask) : nil)
     }
 
     /// `(x − mean) / sqrt(var + 1e-7)` with statistics over the first `count` samples.

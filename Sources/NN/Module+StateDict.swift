@@ -30,18 +30,23 @@ extension Module {
     /// - Throws: on a shape mismatch (always), or on missing/unexpected keys when strict.
     /// - Returns: the keys that were missing and unexpected.
     @discardableResult
-    public func loadStateDict(_ tensors: [String: Tensor], strict: Bool = true, source: String = "state dict") throws -> LoadReport {
+    public func loadStateDict(_ tensors: [String: Tensor], strict: Bool = true, source: String = "state dict") throws
+        -> LoadReport
+    {
         let own = namedParameters() + namedBuffers()
         let ownNames = Set(own.map(\.name))
-        let report = LoadReport(missing: own.map(\.name).filter { tensors[$0] == nil },
-                                unexpected: tensors.keys.filter { !ownNames.contains($0) }.sorted())
+        let report = LoadReport(
+            missing: own.map(\.name).filter { tensors[$0] == nil },
+            unexpected: tensors.keys.filter { !ownNames.contains($0) }.sorted())
         if strict && (!report.missing.isEmpty || !report.unexpected.isEmpty) {
             throw TensorError.invalidArgument("load_state_dict: \(source) does not match \(typeName): \(report)")
         }
         for (name, target) in own {
             guard let value = tensors[name] else { continue }
             guard value.shape == target.shape else {
-                throw TensorError.shape("load_state_dict: \(source) has \(name) of shape \(value.shape), but \(typeName) expects \(target.shape)")
+                throw TensorError.shape(
+                    "load_state_dict: \(source) has \(name) of shape \(value.shape), but \(typeName) expects \(target.shape)"
+                )
             }
         }
         noGrad {

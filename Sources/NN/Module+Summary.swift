@@ -4,8 +4,11 @@ extension Module {
     /// The module tree with parameter shapes and counts, as `print(m)` shows it. Runs of
     /// identical siblings (the layers of an encoder) are folded into one line.
     public func summary() -> String {
-        var lines = ["\(typeName)\(summaryDetail.isEmpty ? "" : "(\(summaryDetail))")  \(formatCount(parameterCount())) parameters"
-            + (parameterCount(trainableOnly: true) == parameterCount() ? "" : ", \(formatCount(parameterCount(trainableOnly: true))) trainable")]
+        var lines = [
+            "\(typeName)\(summaryDetail.isEmpty ? "" : "(\(summaryDetail))")  \(formatCount(parameterCount())) parameters"
+                + (parameterCount(trainableOnly: true) == parameterCount()
+                    ? "" : ", \(formatCount(parameterCount(trainableOnly: true))) trainable")
+        ]
         appendTree(into: &lines, indent: "")
         return lines.joined(separator: "\n")
     }
@@ -19,7 +22,8 @@ extension Module {
             var j = i + 1
             while j < children.count, children[j].module.signature == m.signature { j += 1 }
             if j - i > 1 {
-                let label = "\(name)–\(children[j - 1].name): \(j - i) × \(m.typeName)  \(formatCount(m.parameterCount())) each"
+                let label =
+                    "\(name)–\(children[j - 1].name): \(j - i) × \(m.typeName)  \(formatCount(m.parameterCount())) each"
                 items.append((label, nil))
             } else {
                 let detail = m.summaryDetail.isEmpty ? "" : "(\(m.summaryDetail))"
@@ -41,7 +45,8 @@ extension Module {
 
     /// A structural fingerprint: type plus parameter names and shapes.
     private var signature: String {
-        typeName + summaryDetail + namedParameters().map { "\($0.name)\($0.tensor.shape)\($0.tensor.requiresGrad)" }.joined()
+        typeName + summaryDetail
+            + namedParameters().map { "\($0.name)\($0.tensor.shape)\($0.tensor.requiresGrad)" }.joined()
     }
 }
 

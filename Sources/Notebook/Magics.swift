@@ -45,7 +45,10 @@ struct Magics {
         case "history": history()
         case "save": try save(argument)
         case "run": runFile(try required(argument, "%run FILE"))
-        case "load": load(try String(contentsOfFile: try required(argument, "%load FILE"), encoding: .utf8).trimmingTrailingWhitespace)
+        case "load":
+            load(
+                try String(contentsOfFile: try required(argument, "%load FILE"), encoding: .utf8)
+                    .trimmingTrailingWhitespace)
         case "reset":
             session.reset()
             write("Namespace reset: user globals removed, Out and _ cleared.\n")
@@ -64,7 +67,8 @@ struct Magics {
     private func overview() {
         var text = "Ember \(EmberVersion.version) — Lua 5.4 with the Ember libraries.\n\nLibraries:\n"
         for name in session.lua.libraryNames {
-            text += "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(session.lua.docs.lookup(name)?.summary ?? "")\n"
+            text +=
+                "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(session.lua.docs.lookup(name)?.summary ?? "")\n"
         }
         if session.lua.libraryNames.isEmpty { text += "  (none installed yet)\n" }
         text += """
@@ -91,7 +95,9 @@ struct Magics {
 
     private func help(_ name: String) {
         let docs = session.lua.docs
-        if let doc = docs.lookup(name) ?? docs.lookup(Completer(lua: session.lua, magics: []).documentedName(for: name) ?? "") {
+        if let doc = docs.lookup(name)
+            ?? docs.lookup(Completer(lua: session.lua, magics: []).documentedName(for: name) ?? "")
+        {
             var text = "\(doc.signature)\n    \(doc.summary)\n"
             let members = docs.entries(withPrefix: doc.name + ".") + docs.entries(withPrefix: doc.name + ":")
             for member in members where !member.name.contains(".__") {
@@ -134,7 +140,9 @@ struct Magics {
         guard !globals.isEmpty else { return write("no user globals\n") }
         let width = globals.map(\.name.count).max() ?? 0
         for global in globals {
-            write("\(global.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(global.type.padding(toLength: 9, withPad: " ", startingAt: 0)) \(global.summary)\n")
+            write(
+                "\(global.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(global.type.padding(toLength: 9, withPad: " ", startingAt: 0)) \(global.summary)\n"
+            )
         }
     }
 

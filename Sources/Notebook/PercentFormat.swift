@@ -12,7 +12,8 @@ public enum PercentFormat {
     /// - Parameter includeFailed: keep cells that failed or were interrupted (`%save FILE --all`);
     ///   the script then stops at the first of them when run.
     public static func script(for cells: [CellRecord], includeFailed: Bool = false) -> String {
-        var text = "-- Ember session (ember \(EmberVersion.version)). Run: ember FILE   Check: ember replay FILE --check\n"
+        var text =
+            "-- Ember session (ember \(EmberVersion.version)). Run: ember FILE   Check: ember replay FILE --check\n"
         for cell in cells where includeFailed || cell.status == .ok {
             text += "\n-- %% [\(cell.number)]\n"
             text += savedSource(of: cell).trimmingTrailingWhitespace + "\n"
@@ -36,7 +37,8 @@ public enum PercentFormat {
         case .trailingExpression? where cell.result != nil:
             guard let start = cell.expressionStart else { return cell.source }
             let bytes = Array(cell.source.utf8)
-            return String(decoding: bytes[..<start], as: UTF8.self) + "_ = " + String(decoding: bytes[start...], as: UTF8.self)
+            return String(decoding: bytes[..<start], as: UTF8.self) + "_ = "
+                + String(decoding: bytes[start...], as: UTF8.self)
         case .block?:
             // `return` may only end a chunk; wrapped, the cell is an expression with its values.
             return "_ = (function(...) " + cell.source + "\nend)(...)"

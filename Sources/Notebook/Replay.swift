@@ -54,7 +54,9 @@ public struct Replay {
             }
             if check, shown != cell.expected {
                 outcome.firstDifference = cell.number
-                report("replay: cell [\(cell.number)] differs from the recording\n--- recorded\n\(cell.expected)--- now\n\(shown)")
+                report(
+                    "replay: cell [\(cell.number)] differs from the recording\n--- recorded\n\(cell.expected)--- now\n\(shown)"
+                )
                 return outcome
             }
         }
@@ -75,7 +77,8 @@ enum Prompt {
         let head = primary(number)
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         let indent = continuation(number)
-        return head + lines.enumerated().map { $0.offset == 0 ? String($0.element) : indent + $0.element }
+        return head
+            + lines.enumerated().map { $0.offset == 0 ? String($0.element) : indent + $0.element }
             .joined(separator: "\n") + "\n"
     }
 

@@ -51,7 +51,10 @@ public final class Session {
             return source
         }
         let bytes = Array(source.utf8), marker = Array("_ = ".utf8)
-        guard let boundary = StatementBoundaries.offsets(in: bytes).last(where: { bytes[($0 + 1)...].starts(with: marker) })
+        guard
+            let boundary = StatementBoundaries.offsets(in: bytes).last(where: {
+                bytes[($0 + 1)...].starts(with: marker)
+            })
         else { return source }
         let typed = String(decoding: bytes[...boundary] + bytes[(boundary + 1 + marker.count)...], as: UTF8.self)
         if case .ready(.trailingExpression, _, boundary + 1) = compiler.compile(typed, number: 0) { return typed }
@@ -183,7 +186,8 @@ public final class Session {
 
     private func installNotebookGlobals() {
         resetOut()
-        let values = try? lua.evaluate("""
+        let values = try? lua.evaluate(
+            """
             local saved, G, next, rawset = {}, _G, next, rawset
             for k, v in next, G do saved[k] = v end
             return function()

@@ -41,6 +41,8 @@ struct TimeIt {
         for _ in 1..<runs { perLoop.append(try measure(loops) / Double(loops)) }
         let mean = perLoop.reduce(0, +) / Double(runs)
         let deviation = (perLoop.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(runs)).squareRoot()
-        write("\(Duration.describe(seconds: mean)) ± \(Duration.describe(seconds: deviation)) per loop (mean ± std. dev. of \(runs) runs, \(loops) loop\(loops == 1 ? "" : "s") each)\n")
+        write(
+            "\(Duration.describe(seconds: mean)) ± \(Duration.describe(seconds: deviation)) per loop (mean ± std. dev. of \(runs) runs, \(loops) loop\(loops == 1 ? "" : "s") each)\n"
+        )
     }
 }

@@ -101,10 +101,13 @@ struct ValuePrinter {
         switch node {
         case .atom(let text):
             // A multi-line value (a tensor) inside a table keeps its lines under its key.
-            return indent.isEmpty ? text : text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent)
+            return indent.isEmpty
+                ? text : text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent)
         case .table(let entries, let more):
             if entries.isEmpty && more == 0 { return "{}" }
-            let items = entries.map { entry in (entry.key.map { "\($0) = " } ?? "") + render(entry.value, indent: indent + "  ") }
+            let items =
+                entries.map { entry in (entry.key.map { "\($0) = " } ?? "") + render(entry.value, indent: indent + "  ")
+                }
                 + (more > 0 ? ["… (\(more) more)"] : [])
             let oneLine = "{" + items.joined(separator: ", ") + "}"
             if oneLine.count + indent.count <= width, !oneLine.contains("\n") { return oneLine }
@@ -132,7 +135,9 @@ struct ValuePrinter {
 
     private func isIdentifier(_ text: String) -> Bool {
         guard let first = text.utf8.first, !(48...57).contains(first), !luaKeywords.contains(text) else { return false }
-        return text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+        return text.utf8.allSatisfy {
+            ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95
+        }
     }
 
     /// A string as Lua source, cut after ``maximumStringLength`` characters.

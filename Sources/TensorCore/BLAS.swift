@@ -13,14 +13,18 @@ import Glibc
 /// set the variable, which always wins), and only then opens the library with `dlopen`.
 /// A small product checked against a plain loop confirms the kernel computes correctly.
 public enum BLAS {
-    typealias GemmF = @convention(c) (
-        CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
-        Float, UnsafePointer<Float>?, blasint, UnsafePointer<Float>?, blasint,
-        Float, UnsafeMutablePointer<Float>?, blasint) -> Void
-    typealias GemmD = @convention(c) (
-        CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
-        Double, UnsafePointer<Double>?, blasint, UnsafePointer<Double>?, blasint,
-        Double, UnsafeMutablePointer<Double>?, blasint) -> Void
+    typealias GemmF =
+        @convention(c) (
+            CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
+            Float, UnsafePointer<Float>?, blasint, UnsafePointer<Float>?, blasint,
+            Float, UnsafeMutablePointer<Float>?, blasint
+        ) -> Void
+    typealias GemmD =
+        @convention(c) (
+            CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
+            Double, UnsafePointer<Double>?, blasint, UnsafePointer<Double>?, blasint,
+            Double, UnsafeMutablePointer<Double>?, blasint
+        ) -> Void
     typealias SetThreads = @convention(c) (Int32) -> Void
     typealias CoreName = @convention(c) () -> UnsafeMutablePointer<CChar>?
 
@@ -126,8 +130,9 @@ public enum BLAS {
         let a = (0..<(m * k)).map { Float(($0 * 7919) % 23) / 23 - 0.5 }
         let b = (0..<(k * n)).map { Float(($0 * 104729) % 31) / 31 - 0.5 }
         var c = [Float](repeating: 0, count: m * n)
-        gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
-             beta: 0, c: &c, ldc: n)
+        gemm(
+            transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
+            beta: 0, c: &c, ldc: n)
         for i in 0..<m {
             for j in 0..<n {
                 var s: Float = 0

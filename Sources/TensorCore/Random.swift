@@ -120,19 +120,25 @@ extension Tensor {
     }
 
     /// Uniform samples in [low, high).
-    public static func uniform(_ shape: [Int], low: Double, high: Double, dtype: DType = .float32,
-                               generator: RandomGenerator = .shared) -> Tensor {
+    public static func uniform(
+        _ shape: [Int], low: Double, high: Double, dtype: DType = .float32,
+        generator: RandomGenerator = .shared
+    ) -> Tensor {
         filled(shape, dtype) { _ in low + (high - low) * generator.uniform() }
     }
 
     /// Normal samples with the given mean and standard deviation.
-    public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1, dtype: DType = .float32,
-                              generator: RandomGenerator = .shared) -> Tensor {
+    public static func normal(
+        _ shape: [Int], mean: Double = 0, std: Double = 1, dtype: DType = .float32,
+        generator: RandomGenerator = .shared
+    ) -> Tensor {
         filled(shape, dtype) { _ in mean + std * generator.normal() }
     }
 
     /// Integers uniform in [low, high) (int64).
-    public static func randint(_ low: Int64, _ high: Int64, shape: [Int], generator: RandomGenerator = .shared) throws -> Tensor {
+    public static func randint(_ low: Int64, _ high: Int64, shape: [Int], generator: RandomGenerator = .shared) throws
+        -> Tensor
+    {
         guard low < high else { throw TensorError.invalidArgument("randint: low \(low) must be below high \(high)") }
         let t = Tensor(zeros: shape, dtype: .int64)
         let p = t.pointer(as: Int64.self)

@@ -85,7 +85,8 @@ final class BlockCache: @unchecked Sendable {
         }), let p = UnsafeMutableRawPointer(bitPattern: address) {
             return Block(pointer: p, fresh: false)
         }
-        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED
+        else {
             return nil  // fall back to malloc, which reports the failure
         }
         madvise(p, size, MADV_HUGEPAGE)

@@ -107,8 +107,10 @@ extension Tensor {
         case .float64: pointer(as: Double.self)[i] = value
         case .int64: pointer(as: Int64.self)[i] = Int64(saturating: value)
         case .bool: pointer(as: Bool.self)[i] = value != 0
-        case .float16: (storage.base.assumingMemoryBound(to: UInt16.self) + offset)[i] = Half.floatToFloat16(Float(value))
-        case .bfloat16: (storage.base.assumingMemoryBound(to: UInt16.self) + offset)[i] = Half.floatToBfloat16(Float(value))
+        case .float16:
+            (storage.base.assumingMemoryBound(to: UInt16.self) + offset)[i] = Half.floatToFloat16(Float(value))
+        case .bfloat16:
+            (storage.base.assumingMemoryBound(to: UInt16.self) + offset)[i] = Half.floatToBfloat16(Float(value))
         }
     }
 }
@@ -117,7 +119,14 @@ extension Int64 {
     /// Converts toward zero, clamping to the representable range; NaN becomes 0. (A plain
     /// `Int64(x)` traps on such values, and they can come from user input.)
     init(saturating x: Double) {
-        if x.isNaN { self = 0 } else if x >= 9.2233720368547758e18 { self = .max }
-        else if x <= -9.2233720368547758e18 { self = .min } else { self = Int64(x) }
+        if x.isNaN {
+            self = 0
+        } else if x >= 9.2233720368547758e18 {
+            self = .max
+        } else if x <= -9.2233720368547758e18 {
+            self = .min
+        } else {
+            self = Int64(x)
+        }
     }
 }

@@ -41,16 +41,18 @@ public final class Tensor: @unchecked Sendable {
     /// Allocates a zero-filled contiguous tensor.
     public convenience init(zeros shape: [Int], dtype: DType = .float32) {
         let n = shape.reduce(1, *)
-        self.init(storage: Storage(byteCount: n * dtype.byteCount), shape: shape,
-                  strides: Tensor.contiguousStrides(shape), dtype: dtype)
+        self.init(
+            storage: Storage(byteCount: n * dtype.byteCount), shape: shape,
+            strides: Tensor.contiguousStrides(shape), dtype: dtype)
     }
 
     /// Allocates a contiguous tensor whose elements the caller will all overwrite (kernel
     /// outputs), skipping the zero fill.
     convenience init(uninitialized shape: [Int], dtype: DType) {
         let n = shape.reduce(1, *)
-        self.init(storage: Storage(byteCount: n * dtype.byteCount, zeroed: false), shape: shape,
-                  strides: Tensor.contiguousStrides(shape), dtype: dtype)
+        self.init(
+            storage: Storage(byteCount: n * dtype.byteCount, zeroed: false), shape: shape,
+            strides: Tensor.contiguousStrides(shape), dtype: dtype)
     }
 
     // MARK: - Queries

@@ -18,8 +18,10 @@ final class BytePairModel: Sendable {
     /// - Parameters:
     ///   - merges: the merge pairs in rank order, each with the 1-based line it came from (for errors).
     ///   - file: the file the merges came from, for errors.
-    init(vocabulary: Vocabulary, merges: [(left: String, right: String, line: Int)], file: String,
-         endOfWordSuffix: String, unknownToken: String?) throws {
+    init(
+        vocabulary: Vocabulary, merges: [(left: String, right: String, line: Int)], file: String,
+        endOfWordSuffix: String, unknownToken: String?
+    ) throws {
         self.vocabulary = vocabulary
         self.endOfWordSuffix = endOfWordSuffix
         unknownId = unknownToken.flatMap { vocabulary.id(of: $0) }
@@ -27,8 +29,10 @@ final class BytePairModel: Sendable {
         for (rank, merge) in merges.enumerated() {
             func id(_ token: String) throws -> Int {
                 guard let id = vocabulary.id(of: token) else {
-                    throw TokenizerError(file: file, reason: "merge \(merge.line) ('\(merge.left) \(merge.right)'): "
-                        + "'\(token)' is not in the vocabulary")
+                    throw TokenizerError(
+                        file: file,
+                        reason: "merge \(merge.line) ('\(merge.left) \(merge.right)'): "
+                            + "'\(token)' is not in the vocabulary")
                 }
                 return id
             }
@@ -68,7 +72,8 @@ final class BytePairModel: Sendable {
             var best: (rank: Int, left: Int, right: Int, merged: Int)?
             for index in 0..<(symbols.count - 1) {
                 if let merge = merges[Self.key(symbols[index], symbols[index + 1])],
-                    merge.rank < best?.rank ?? .max {
+                    merge.rank < best?.rank ?? .max
+                {
                     best = (merge.rank, symbols[index], symbols[index + 1], merge.merged)
                 }
             }

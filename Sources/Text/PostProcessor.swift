@@ -18,16 +18,20 @@ struct PostProcessor: Sendable {
     static func bert(cls: Int, sep: Int) -> PostProcessor {
         PostProcessor(
             single: [.special([cls], typeId: 0), .first(typeId: 0), .special([sep], typeId: 0)],
-            pair: [.special([cls], typeId: 0), .first(typeId: 0), .special([sep], typeId: 0),
-                   .second(typeId: 1), .special([sep], typeId: 1)])
+            pair: [
+                .special([cls], typeId: 0), .first(typeId: 0), .special([sep], typeId: 0),
+                .second(typeId: 1), .special([sep], typeId: 1),
+            ])
     }
 
     /// RoBERTa's layout, which CLIP uses: `bos A eos` and `bos A eos eos B eos`, all type 0.
     static func roberta(bos: Int, eos: Int) -> PostProcessor {
         PostProcessor(
             single: [.special([bos], typeId: 0), .first(typeId: 0), .special([eos], typeId: 0)],
-            pair: [.special([bos], typeId: 0), .first(typeId: 0), .special([eos, eos], typeId: 0),
-                   .second(typeId: 0), .special([eos], typeId: 0)])
+            pair: [
+                .special([bos], typeId: 0), .first(typeId: 0), .special([eos, eos], typeId: 0),
+                .second(typeId: 0), .special([eos], typeId: 0),
+            ])
     }
 
     /// How many special tokens the template adds: what truncation must leave room for.

@@ -19,7 +19,8 @@ enum TokenDecoder: Sendable {
                     // into one grapheme, so `String.hasPrefix` would miss the marker.
                     let scalars = Array(token.unicodeScalars)
                     let marker = Array(prefix.unicodeScalars)
-                    piece = scalars.hasPrefix(marker, at: 0)
+                    piece =
+                        scalars.hasPrefix(marker, at: 0)
                         ? String(String.UnicodeScalarView(scalars.dropFirst(marker.count))) : " " + token
                 }
                 // Applied per token, as the Rust decoder does: rules spanning two tokens never fire.

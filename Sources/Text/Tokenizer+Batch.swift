@@ -19,8 +19,10 @@ public struct BatchOptions: Sendable, Equatable {
     /// Add the special tokens around each row.
     public var addSpecialTokens: Bool
 
-    public init(maxLength: Int? = nil, padding: Padding = .none, truncation: Bool? = nil,
-                addSpecialTokens: Bool = true) {
+    public init(
+        maxLength: Int? = nil, padding: Padding = .none, truncation: Bool? = nil,
+        addSpecialTokens: Bool = true
+    ) {
         self.maxLength = maxLength
         self.padding = padding
         self.truncation = truncation
@@ -51,8 +53,10 @@ extension Tokenizer {
     ///   - options: padding, truncation and length.
     /// - Throws: ``TokenizerError`` when `pairs` has a different count, when `maxLength` leaves no
     ///   room for the special tokens, or when padding is asked of a tokenizer without a pad token.
-    public func callAsFunction(_ texts: [String], pairs: [String]? = nil,
-                               options: BatchOptions = BatchOptions()) throws -> BatchEncoding {
+    public func callAsFunction(
+        _ texts: [String], pairs: [String]? = nil,
+        options: BatchOptions = BatchOptions()
+    ) throws -> BatchEncoding {
         if let pairs, pairs.count != texts.count {
             throw TokenizerError(file: source, reason: "batch: \(texts.count) texts but \(pairs.count) pairs")
         }
@@ -65,8 +69,10 @@ extension Tokenizer {
             if let truncateTo {
                 let room = truncateTo - specialCount(pair: second != nil, special: options.addSpecialTokens)
                 guard room >= 0 else {
-                    throw TokenizerError(file: source, reason: "batch: max_length \(truncateTo) is shorter than "
-                        + "the \(truncateTo - room) special tokens")
+                    throw TokenizerError(
+                        file: source,
+                        reason: "batch: max_length \(truncateTo) is shorter than "
+                            + "the \(truncateTo - room) special tokens")
                 }
                 truncate(&first, &second, to: room)
             }
@@ -77,7 +83,8 @@ extension Tokenizer {
         var mask = ids.map { Array(repeating: 1, count: $0.count) }
         if let length = padding.map({ $0 ?? ids.map(\.count).max() ?? 0 }) {
             guard let padTokenId else {
-                throw TokenizerError(file: source, reason: "batch: padding needs a pad token, and this tokenizer has none")
+                throw TokenizerError(
+                    file: source, reason: "batch: padding needs a pad token, and this tokenizer has none")
             }
             for row in ids.indices where ids[row].count < length {
                 let missing = length - ids[row].count

@@ -45,7 +45,8 @@ extension Tokenizer {
             if name == "vocab.json" { return try bytePair(vocabFile: path, mergesFile: sibling) }
             if url.pathExtension == "txt" { return try wordPiece(vocabFile: path) }
             if url.pathExtension == "json" { return try Tokenizer(tokenizerJSON: path, config: TokenizerConfig()) }
-            throw TokenizerError(file: path, reason: "not a tokenizer file (expected tokenizer.json, vocab.json or vocab.txt)")
+            throw TokenizerError(
+                file: path, reason: "not a tokenizer file (expected tokenizer.json, vocab.json or vocab.txt)")
         }
         func file(_ name: String) -> String? {
             let file = url.appendingPathComponent(name).path
@@ -67,7 +68,8 @@ extension Tokenizer {
                 tokenizeChineseChars: config.tokenizeChineseChars ?? true)
             return try wordPiece(vocabFile: vocab, options: options, config: config, source: path)
         }
-        throw TokenizerError(file: path, reason: "no tokenizer.json, vocab.json + merges.txt, or vocab.txt in this folder")
+        throw TokenizerError(
+            file: path, reason: "no tokenizer.json, vocab.json + merges.txt, or vocab.txt in this folder")
     }
 
     /// A CLIP byte-level BPE tokenizer from `vocab.json` and `merges.txt`, as `CLIPTokenizer` builds it.
@@ -76,20 +78,26 @@ extension Tokenizer {
     }
 
     /// A BERT WordPiece tokenizer from `vocab.txt`, as `BertTokenizer` builds it.
-    public static func wordPiece(vocabFile: String, options: WordPieceOptions = WordPieceOptions()) throws -> Tokenizer {
+    public static func wordPiece(vocabFile: String, options: WordPieceOptions = WordPieceOptions()) throws -> Tokenizer
+    {
         try wordPiece(vocabFile: vocabFile, options: options, config: TokenizerConfig(), source: vocabFile)
     }
 
-    static func bytePair(vocabFile: String, mergesFile: String, config: TokenizerConfig,
-                         source: String) throws -> Tokenizer {
+    static func bytePair(
+        vocabFile: String, mergesFile: String, config: TokenizerConfig,
+        source: String
+    ) throws -> Tokenizer {
         let vocabulary = try VocabFiles.vocabJSON(vocabFile)
         let merges = try VocabFiles.merges(mergesFile)
         let special = try SpecialTokens(
-            roles: ["bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>",
-                    "pad_token": "<|endoftext|>"],
+            roles: [
+                "bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>",
+                "pad_token": "<|endoftext|>",
+            ],
             config: config, vocabulary: vocabulary, file: vocabFile)
-        let model = try BytePairModel(vocabulary: vocabulary, merges: merges, file: mergesFile,
-                                      endOfWordSuffix: "</w>", unknownToken: special.content["unk_token"])
+        let model = try BytePairModel(
+            vocabulary: vocabulary, merges: merges, file: mergesFile,
+            endOfWordSuffix: "</w>", unknownToken: special.content["unk_token"])
         return Tokenizer(
             kind: .bytePairEncoding, source: source, modelMaxLength: config.modelMaxLength,
             padTokenId: special.ids["pad_token"], normalizer: .clip, preTokenizer: .clip, model: .bytePair(model),
@@ -98,18 +106,23 @@ extension Tokenizer {
             decoder: .byteLevel(endOfWordSuffix: "</w>"))
     }
 
-    static func wordPiece(vocabFile: String, options: WordPieceOptions, config: TokenizerConfig,
-                          source: String) throws -> Tokenizer {
+    static func wordPiece(
+        vocabFile: String, options: WordPieceOptions, config: TokenizerConfig,
+        source: String
+    ) throws -> Tokenizer {
         let vocabulary = try VocabFiles.vocabTxt(vocabFile)
         let special = try SpecialTokens(
-            roles: ["unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]",
-                    "mask_token": "[MASK]"],
+            roles: [
+                "unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]",
+                "mask_token": "[MASK]",
+            ],
             config: config, vocabulary: vocabulary, file: vocabFile)
         let normalizer = BertNormalizer(
             cleanText: true, handleChineseChars: options.tokenizeChineseChars, stripAccents: options.stripAccents,
             lowercase: options.lowercase)
-        let model = WordPieceModel(vocabulary: vocabulary, unknownId: special.ids["unk_token"]!,
-                                   continuingPrefix: "##", maxCharactersPerWord: 100)
+        let model = WordPieceModel(
+            vocabulary: vocabulary, unknownId: special.ids["unk_token"]!,
+            continuingPrefix: "##", maxCharactersPerWord: 100)
         return Tokenizer(
             kind: .wordPiece, source: source, modelMaxLength: config.modelMaxLength,
             padTokenId: special.ids["pad_token"], normalizer: .bert(normalizer), preTokenizer: .bert,

@@ -123,8 +123,10 @@ public struct Tokenizer: Sendable {
             } else if let token = model.vocabulary.token(of: id) {
                 tokens.append(token)
             } else {
-                throw TokenizerError(file: source, reason: "decode: id \(id) is not in the vocabulary "
-                    + "(\(vocabularySize) ids)")
+                throw TokenizerError(
+                    file: source,
+                    reason: "decode: id \(id) is not in the vocabulary "
+                        + "(\(vocabularySize) ids)")
             }
         }
         return decoder.decode(tokens)

@@ -67,7 +67,9 @@ struct TokenizerJSONReader {
     // MARK: model
 
     func model(_ json: JSON) throws -> (Tokenizer.Kind, TokenModel) {
-        guard case .object(let vocabTable) = json["vocab"] else { throw error("model.vocab", "missing or not an object") }
+        guard case .object(let vocabTable) = json["vocab"] else {
+            throw error("model.vocab", "missing or not an object")
+        }
         let vocabulary = try VocabFiles.vocabulary(from: vocabTable, file: file, field: "model.vocab")
         switch try type(json, "model") {
         case "BPE":
@@ -114,12 +116,15 @@ struct TokenizerJSONReader {
         if json.isNull { return nil }
         switch try type(json, field) {
         case "BertNormalizer":
-            return .bert(BertNormalizer(
-                cleanText: json["clean_text"].bool ?? true, handleChineseChars: json["handle_chinese_chars"].bool ?? true,
-                stripAccents: json["strip_accents"].bool, lowercase: json["lowercase"].bool ?? true))
+            return .bert(
+                BertNormalizer(
+                    cleanText: json["clean_text"].bool ?? true,
+                    handleChineseChars: json["handle_chinese_chars"].bool ?? true,
+                    stripAccents: json["strip_accents"].bool, lowercase: json["lowercase"].bool ?? true))
         case "Sequence":
             guard case .array(let steps) = json["normalizers"] else { throw error("\(field).normalizers", "missing") }
-            return .sequence(try steps.enumerated().compactMap { try normalizer($1, field: "\(field).normalizers[\($0)]") })
+            return .sequence(
+                try steps.enumerated().compactMap { try normalizer($1, field: "\(field).normalizers[\($0)]") })
         case "NFC": return .nfc
         case "Lowercase": return .lowercase
         case "Replace":
@@ -137,7 +142,9 @@ struct TokenizerJSONReader {
         switch try type(json, field) {
         case "BertPreTokenizer": return .bert
         case "Sequence":
-            guard case .array(let steps) = json["pretokenizers"] else { throw error("\(field).pretokenizers", "missing") }
+            guard case .array(let steps) = json["pretokenizers"] else {
+                throw error("\(field).pretokenizers", "missing")
+            }
             var parsed: [PreTokenizer] = []
             for (index, step) in steps.enumerated() {
                 let item = try preTokenizer(step, field: "\(field).pretokenizers[\(index)]", after: parsed.last)

@@ -60,8 +60,10 @@ enum VocabFiles {
             if (index == 0 && line.hasPrefix("#version")) || line.isEmpty { continue }
             let parts = mergeParts(line)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw TokenizerError(file: path, reason: "line \(index + 1): expected two symbols separated by "
-                    + "one space, got \"\(line)\"")
+                throw TokenizerError(
+                    file: path,
+                    reason: "line \(index + 1): expected two symbols separated by "
+                        + "one space, got \"\(line)\"")
             }
             merges.append((parts[0], parts[1], index + 1))
         }

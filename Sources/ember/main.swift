@@ -11,8 +11,10 @@ let dataDirectory = "\(dataHome)/ember"
 
 // `ember --version`: one line per component.
 let versionLines = {
-    ["ember \(EmberVersion.version) (\(EmberVersion.lua))",
-     "OpenBLAS kernel: \(BLAS.kernelDescription), \(Parallel.threadCount) threads"]
+    [
+        "ember \(EmberVersion.version) (\(EmberVersion.lua))",
+        "OpenBLAS kernel: \(BLAS.kernelDescription), \(Parallel.threadCount) threads",
+    ]
 }
 
 let settings = EmberSettings(

@@ -54,7 +54,8 @@ import TestSupport
     @Test(arguments: [0, 2])
     func skipCountsEveryBadFile(workers: Int) throws {
         try serialized {
-            let loader = try DataLoader(try Self.dataset(), options: LoaderOptions(batchSize: 4, workers: workers, onError: .skip))
+            let loader = try DataLoader(
+                try Self.dataset(), options: LoaderOptions(batchSize: 4, workers: workers, onError: .skip))
             let epoch = try loader.makeEpoch()
             var count = 0
             while let batch = try epoch.next() {

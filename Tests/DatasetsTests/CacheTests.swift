@@ -14,8 +14,9 @@ import TestSupport
         let dir = try Fixtures.temporaryDirectory(name)
         let clip = dir + "/clip.mp4"
         try FileManager.default.copyItem(atPath: SampleData.clips + "/clock_00.mp4", toPath: clip)
-        let manifest = try Manifest(entries: [ManifestEntry(line: 1, video: "clip.mp4", start: 0.5, stop: 2.5, label: "clock")],
-                                    directory: dir)
+        let manifest = try Manifest(
+            entries: [ManifestEntry(line: 1, video: "clip.mp4", start: 0.5, stop: 2.5, label: "clock")],
+            directory: dir)
         let cache = dir + "/cache/nested"
         return (try ManifestDataset(manifest: manifest, options: options).cached(in: cache), clip, cache)
     }
@@ -60,7 +61,8 @@ import TestSupport
             _ = try ds.sample(at: 0)
             var options = SampleData.options
             options.video.resize = .shortestEdge(24)
-            let other = try ManifestDataset(manifest: (ds as! ManifestDataset).manifest, options: options).cached(in: cache)
+            let other = try ManifestDataset(manifest: (ds as! ManifestDataset).manifest, options: options).cached(
+                in: cache)
             #expect(try other.sample(at: 0).pixelValues?.shape == [2, 3, 24, 24])
             #expect(try files(cache).count == 2)
             // Decoder threads do not change the output, and normalization is applied to the cached

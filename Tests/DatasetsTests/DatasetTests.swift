@@ -29,16 +29,19 @@ import TestSupport
             let ds = try SampleData.dataset()
             let sample = try ds.sample(at: 3)  // clips/terminal_00.mp4 + clips/terminal_00.wav
             #expect(sample.label == 4)
-            let wav = try Audio.read(SampleData.clips + "/terminal_00.wav", options: AudioOptions(rate: 16_000, mono: true, stop: 3))
+            let wav = try Audio.read(
+                SampleData.clips + "/terminal_00.wav", options: AudioOptions(rate: 16_000, mono: true, stop: 3))
             let expected = try Wav2Vec2FeatureExtractor(returnAttentionMask: true)
                 .process([floats(wav.samples)], padding: .none).inputValues
             #expect(try floats(#require(sample.inputValues)) == floats(expected))
-            let video = try Video.read(SampleData.clips + "/terminal_00.mp4", options: {
-                var o = SampleData.options.video
-                o.start = 0
-                o.stop = 3
-                return o
-            }())
+            let video = try Video.read(
+                SampleData.clips + "/terminal_00.mp4",
+                options: {
+                    var o = SampleData.options.video
+                    o.start = 0
+                    o.stop = 3
+                    return o
+                }())
             #expect(try floats(#require(sample.pixelValues)) == floats(video.frames))
         }
     }
@@ -46,8 +49,9 @@ import TestSupport
     @Test func videoWithoutAudioTrackGivesNoInputValues() throws {
         try serialized {
             // terminal_00.mp4 has no audio track of its own (its voice is the separate wav).
-            let manifest = try Manifest(entries: [ManifestEntry(line: 1, video: "terminal_00.mp4", stop: 1)],
-                                        directory: SampleData.clips)
+            let manifest = try Manifest(
+                entries: [ManifestEntry(line: 1, video: "terminal_00.mp4", stop: 1)],
+                directory: SampleData.clips)
             let sample = try ManifestDataset(manifest: manifest, options: SampleData.options).sample(at: 0)
             #expect(sample.inputValues == nil && sample.pixelValues != nil && sample.label == nil)
         }
@@ -55,8 +59,9 @@ import TestSupport
 
     @Test func audioOnlyRowAndRawAudio() throws {
         try serialized {
-            let manifest = try Manifest(entries: [ManifestEntry(line: 1, video: nil, audio: "terminal_00.wav", start: 1, stop: 1.5)],
-                                        directory: SampleData.clips)
+            let manifest = try Manifest(
+                entries: [ManifestEntry(line: 1, video: nil, audio: "terminal_00.wav", start: 1, stop: 1.5)],
+                directory: SampleData.clips)
             var options = SampleData.options
             options.normalizeAudio = false
             options.audioRate = 8_000
@@ -101,7 +106,8 @@ import TestSupport
             let ds = try SampleData.dataset()
             let (a, b) = try ds.split(fraction: 0.3, seed: 3, stratified: false)
             #expect(a.count == 60 && b.count == 140)
-            #expect("\(thrownError { _ = try ds.split(fraction: 1.5, seed: 0) }!)".contains("fraction must be in [0, 1]"))
+            #expect(
+                "\(thrownError { _ = try ds.split(fraction: 1.5, seed: 0) }!)".contains("fraction must be in [0, 1]"))
         }
     }
 
@@ -114,7 +120,9 @@ import TestSupport
                 return sample
             }
             let sample = try ds.sample(at: 1)
-            #expect(sample.text == "SHOW ME THE EYES THAT FOLLOW THE MOUSE" && sample.extras["first_frame"]?.shape == [3, 32, 32])
+            #expect(
+                sample.text == "SHOW ME THE EYES THAT FOLLOW THE MOUSE"
+                    && sample.extras["first_frame"]?.shape == [3, 32, 32])
             #expect(ds.count == 200 && ds.classes.count == 5 && ds.label(at: 1) == 2)
         }
     }

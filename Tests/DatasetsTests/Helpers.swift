@@ -10,8 +10,9 @@ enum SampleData {
     static let clips = Fixtures.root + "/examples/data/clips"
 
     /// Small, fast decode options: 2 frames at 32×32, CLIP-normalized.
-    static let options = DecodeOptions(video: VideoOptions(
-        selection: .count(2), resize: .shortestEdge(32), centerCrop: true, normalization: .clip, threads: 1))
+    static let options = DecodeOptions(
+        video: VideoOptions(
+            selection: .count(2), resize: .shortestEdge(32), centerCrop: true, normalization: .clip, threads: 1))
 
     /// The sample dataset with the small options.
     static func dataset() throws -> ManifestDataset {

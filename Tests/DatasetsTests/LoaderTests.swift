@@ -14,7 +14,8 @@ import TestSupport
             var runs: [[[Float]]] = []
             var idRuns: [[String]] = []
             for workers in [0, 1, 2] {
-                let loader = try DataLoader(part, options: LoaderOptions(batchSize: 4, shuffle: true, seed: 5, workers: workers))
+                let loader = try DataLoader(
+                    part, options: LoaderOptions(batchSize: 4, shuffle: true, seed: 5, workers: workers))
                 let epoch = try loader.makeEpoch()
                 var run: [[Float]] = [], ids: [String] = []
                 while let batch = try epoch.next() {
@@ -38,7 +39,10 @@ import TestSupport
             #expect(batch.inputValues?.shape == [3, 48_000] && batch.attentionMask?.dtype == .int64)
             #expect(try ints(#require(batch.attentionMask)).allSatisfy { $0 == 1 })
             #expect(try batch.labels?.dtype == .int64 && ints(#require(batch.labels)) == [1, 2, 0])
-            #expect(batch.text == ["open the clock please", "show me the eyes that follow the mouse", "help me do some arithmetic"])
+            #expect(
+                batch.text == [
+                    "open the clock please", "show me the eyes that follow the mouse", "help me do some arithmetic",
+                ])
             #expect(batch.ids == ["clips/clock_00.mp4", "clips/eyes_00.mp4", "clips/calculator_00.mp4"])
         }
     }
@@ -127,7 +131,8 @@ import TestSupport
             var ids: [[String]] = []
             while let batch = try epoch.next() { ids.append(batch.ids) }
             #expect(ids == [["s0", "s3", "s4"], ["s5", "s6", "s8"], ["s9"]])
-            #expect(epoch.skipped.map { "\($0)" } == ["synthetic:2: bad 1", "synthetic:3: bad 2", "synthetic:8: bad 7"])
+            #expect(
+                epoch.skipped.map { "\($0)" } == ["synthetic:2: bad 1", "synthetic:3: bad 2", "synthetic:8: bad 7"])
         }
     }
 
@@ -156,7 +161,9 @@ import TestSupport
             }
             let loader = try DataLoader(Mixed(), options: LoaderOptions(batchSize: 2))
             let error = thrownError { _ = try loader.makeEpoch().next() }
-            #expect("\(error!)".hasPrefix("pixel_values of sample 'm1' has shape [2, 3, 2, 2] but sample 'm0' has [1, 3, 2, 2]"))
+            #expect(
+                "\(error!)".hasPrefix(
+                    "pixel_values of sample 'm1' has shape [2, 3, 2, 2] but sample 'm0' has [1, 3, 2, 2]"))
             let batch = try #require(try DataLoader(Mixed(), options: LoaderOptions(batchSize: 1)).makeEpoch().next())
             #expect(batch.labels == nil && batch.inputValues == nil && batch.text == nil)
         }
@@ -164,8 +171,12 @@ import TestSupport
 
     @Test func badOptions() {
         serialized {
-            #expect(thrownError { _ = try DataLoader(SyntheticDataset(count: 1), options: LoaderOptions(batchSize: 0)) } != nil)
-            #expect(thrownError { _ = try DataLoader(SyntheticDataset(count: 1), options: LoaderOptions(workers: -1)) } != nil)
+            #expect(
+                thrownError { _ = try DataLoader(SyntheticDataset(count: 1), options: LoaderOptions(batchSize: 0)) }
+                    != nil)
+            #expect(
+                thrownError { _ = try DataLoader(SyntheticDataset(count: 1), options: LoaderOptions(workers: -1)) }
+                    != nil)
         }
     }
 }

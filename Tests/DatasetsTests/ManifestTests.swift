@@ -20,12 +20,14 @@ import TestSupport
 
     @Test func csvMatchesJSONL() throws {
         let dir = try Fixtures.temporaryDirectory("manifest-csv")
-        let jsonl = try write("""
+        let jsonl = try write(
+            """
             {"video": "a.mp4", "audio": null, "start": 0.5, "stop": 2, "label": "b", "text": "say \\"hi\\", then go"}
 
             {"video": "/abs/c.mp4", "audio": "c.wav", "label": "a", "extra": [1, 2]}
             """, to: "m.jsonl", in: dir)
-        let csv = try write("""
+        let csv = try write(
+            """
             video,audio,start,stop,label,text,extra\r
             a.mp4,, 0.5 ,2,b,"say ""hi"", then go",x\r
 
@@ -52,15 +54,18 @@ import TestSupport
 
     @Test func integerLabelsInJSON() throws {
         let dir = try Fixtures.temporaryDirectory("manifest-int")
-        let path = try write("{\"video\": \"a.mp4\", \"label\": 3}\n{\"video\": \"b.mp4\", \"label\": 12}\n",
-                             to: "m.jsonl", in: dir)
+        let path = try write(
+            "{\"video\": \"a.mp4\", \"label\": 3}\n{\"video\": \"b.mp4\", \"label\": 12}\n",
+            to: "m.jsonl", in: dir)
         #expect(try Manifest(path: path).classes == ["3", "12"])
     }
 
     @Test func sharedPathsGetRangeIDs() throws {
-        let m = try Manifest(entries: [ManifestEntry(line: 1, video: "a.mp4", start: 0, stop: 2),
-                                       ManifestEntry(line: 2, video: "a.mp4", start: 2, stop: 4.5),
-                                       ManifestEntry(line: 3, video: "b.mp4", id: "mine")])
+        let m = try Manifest(entries: [
+            ManifestEntry(line: 1, video: "a.mp4", start: 0, stop: 2),
+            ManifestEntry(line: 2, video: "a.mp4", start: 2, stop: 4.5),
+            ManifestEntry(line: 3, video: "b.mp4", id: "mine"),
+        ])
         #expect(m.entries.map(\.id) == ["a.mp4@0-2", "a.mp4@2-4.5", "mine"])
     }
 
@@ -69,7 +74,10 @@ import TestSupport
         (#"{"video": 3, "label": "x"}"#, "video must be a string, got the number 3"),
         (#"{"video": "a.mp4", "start": "soon", "label": "x"}"#, "start must be a number of seconds"),
         (#"{"video": "a.mp4", "start": true, "label": "x"}"#, "start must be a number of seconds, got a boolean"),
-        (#"{"video": "a.mp4", "start": 2, "stop": 1, "label": "x"}"#, "bad time range: stop (1) must be after start (2)"),
+        (
+            #"{"video": "a.mp4", "start": 2, "stop": 1, "label": "x"}"#,
+            "bad time range: stop (1) must be after start (2)"
+        ),
         (#"{"video": "a.mp4", "start": 1, "stop": 1, "label": "x"}"#, "bad time range"),
         (#"{"video": "a.mp4", "start": -1, "label": "x"}"#, "start must be a time ≥ 0"),
         (#"{"video": "a.mp4", "label": ["x"]}"#, "label must be a string, got an array"),
@@ -90,7 +98,8 @@ import TestSupport
 
     @Test func skipLeavesBadRowsOutAndCountsThem() throws {
         let dir = try Fixtures.temporaryDirectory("manifest-skip")
-        let rows = [#"{"video": "ok.mp4", "label": "x"}"#] + Self.badRows.map(\.row) + [#"{"video": "b.mp4", "label": "y"}"#]
+        let rows =
+            [#"{"video": "ok.mp4", "label": "x"}"#] + Self.badRows.map(\.row) + [#"{"video": "b.mp4", "label": "y"}"#]
         let path = try write(rows.joined(separator: "\n"), to: "m.jsonl", in: dir)
         let manifest = try Manifest(path: path, onError: .skip)
         #expect(manifest.entries.map(\.video) == ["ok.mp4", "b.mp4"])
@@ -109,7 +118,9 @@ import TestSupport
 
     @Test func unreadableManifest() throws {
         let missing = "/nonexistent/ember/m.jsonl"
-        #expect("\(thrownError { _ = try Manifest(path: missing) }!)" == missing + ": cannot open: No such file or directory")
+        #expect(
+            "\(thrownError { _ = try Manifest(path: missing) }!)" == missing
+                + ": cannot open: No such file or directory")
         let dir = try Fixtures.temporaryDirectory("manifest-empty")
         let empty = try write("\n\n", to: "m.jsonl", in: dir)
         #expect("\(thrownError { _ = try Manifest(path: empty) }!)" == empty + ": no rows")

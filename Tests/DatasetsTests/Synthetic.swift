@@ -7,7 +7,11 @@ final class CallProbe: @unchecked Sendable {
     private let lock = NSLock()
     private var active = 0, total = 0, threads = Set<pthread_t>()
 
-    func enter() { lock.withLock { active += 1; total += 1; threads.insert(pthread_self()) } }
+    func enter() {
+        lock.withLock {
+            active += 1; total += 1; threads.insert(pthread_self())
+        }
+    }
     func leave() { lock.withLock { active -= 1 } }
     var counts: (active: Int, total: Int, threads: Int) { lock.withLock { (active, total, threads.count) } }
 }
@@ -32,11 +36,14 @@ struct SyntheticDataset: Dataset {
             try Interrupt.check()
             usleep(1_000)
         }
-        if failing.contains(index) { throw DatasetError.sample(manifest: "synthetic", line: index + 1, reason: "bad \(index)") }
+        if failing.contains(index) {
+            throw DatasetError.sample(manifest: "synthetic", line: index + 1, reason: "bad \(index)")
+        }
         let n = 3 + index % 4
-        return Sample(pixelValues: Tensor.full([1, 3, 2, 2], Double(index)),
-                      inputValues: try Tensor(shape: [n], scalars: (0..<n).map { Float(index * 10 + $0) }),
-                      label: index % 3, text: "t\(index)", id: "s\(index)")
+        return Sample(
+            pixelValues: Tensor.full([1, 3, 2, 2], Double(index)),
+            inputValues: try Tensor(shape: [n], scalars: (0..<n).map { Float(index * 10 + $0) }),
+            label: index % 3, text: "t\(index)", id: "s\(index)")
     }
 }
 

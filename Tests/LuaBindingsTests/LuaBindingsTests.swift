@@ -73,7 +73,7 @@ private let scripts = ((try? FileManager.default.contentsOfDirectory(atPath: scr
     /// Without that, each loop below would hold its 8 GB until Lua's heap (a few bytes per
     /// tensor) happened to trigger a collection.
     @Test(arguments: [
-        "for i = 1, 2000 do local x = tensor.zeros(1000, 1000) end",              // dies young
+        "for i = 1, 2000 do local x = tensor.zeros(1000, 1000) end",  // dies young
         "for i = 1, 2000 do x = (x or tensor.zeros(1000, 1000)) + 1 end x = nil",  // lives one step
     ])
     func peakLiveTensorMemoryStaysBounded(loop: String) throws {
@@ -90,7 +90,7 @@ private let scripts = ((try? FileManager.default.contentsOfDirectory(atPath: scr
     /// `__gc` and `__close` release the tensor's memory.
     @Test func closeAndCollectionReleaseStorage() throws {
         let fixture = try EmberFixture()
-        try fixture.run("big = tensor.zeros(4096, 4096)")   // 64 MB
+        try fixture.run("big = tensor.zeros(4096, 4096)")  // 64 MB
         let held = MemoryStats.liveBytes
         try fixture.run("big = nil; collectgarbage()")
         #expect(MemoryStats.liveBytes < held - 60_000_000 || MemoryStats.liveBytes < held)
@@ -104,7 +104,8 @@ private let scripts = ((try? FileManager.default.contentsOfDirectory(atPath: scr
     /// Every function and method has a signature and a summary, for `?name` and `%help`.
     @Test func everythingIsDocumented() throws {
         let fixture = try EmberFixture()
-        let names = try fixture.run("""
+        let names = try fixture.run(
+            """
             local names = {}
             for _, object in ipairs({tensor(1), text.tokenizer(fixtures .. "text/minilm")}) do
                 local mt = getmetatable(object)

@@ -9,7 +9,8 @@ import Testing
     /// for `?name`, `%help` and completion.
     @Test func everythingIsDocumented() throws {
         let fixture = try EmberFixture()
-        let names = try fixture.run("""
+        let names = try fixture.run(
+            """
             local names = {}
             for name in pairs(getmetatable(nn.Linear(1, 1)).__methods) do names[#names + 1] = "Module:" .. name end
             for name in pairs(nn) do names[#names + 1] = "nn." .. name end
@@ -41,7 +42,8 @@ import Testing
             let outputs = try NNLibrary.forward(model, batch: call.table(at: 2))
             return call.push(outputs.keys.sorted())
         }
-        try fixture.run("""
+        try fixture.run(
+            """
             vit = nn.ViT{image_size = 16, patch_size = 8, hidden_size = 8, num_hidden_layers = 1,
                          num_attention_heads = 2, intermediate_size = 16, num_labels = 2}
             """)
@@ -50,7 +52,8 @@ import Testing
 
     @Test func swiftRunsTheModelOnALuaBatch() throws {
         let fixture = try Self.fixture()
-        let keys = try fixture.run("""
+        let keys = try fixture.run(
+            """
             return table.concat(run_model(vit, {pixel_values = tensor.randn(2, 3, 16, 16), labels = tensor{0, 1},
                                                 text = {"a", "b"}, id = {"x", "y"}, output_hidden_states = true}), " ")
             """)
@@ -59,10 +62,14 @@ import Testing
 
     @Test func errorsNameTheModelAndTheInput() throws {
         let fixture = try Self.fixture()
-        #expect(fixture.error("run_model(nn.Linear(2, 2), {})") == "[1]:1: bad argument #1 to 'run_model' (model expected, got Linear)")
-        #expect(fixture.error("run_model(5, {})") == "[1]:1: bad argument #1 to 'run_model' (model expected, got number)")
-        #expect(fixture.error("run_model(vit, {pixel_values = 1})")
-            == "[1]:1: ViTForImageClassification: input 'pixel_values' must be a Tensor, got number")
+        #expect(
+            fixture.error("run_model(nn.Linear(2, 2), {})")
+                == "[1]:1: bad argument #1 to 'run_model' (model expected, got Linear)")
+        #expect(
+            fixture.error("run_model(5, {})") == "[1]:1: bad argument #1 to 'run_model' (model expected, got number)")
+        #expect(
+            fixture.error("run_model(vit, {pixel_values = 1})")
+                == "[1]:1: ViTForImageClassification: input 'pixel_values' must be a Tensor, got number")
     }
 
     /// The Lua value holds the Swift module itself, so `LuaValue.object` casts to it.

@@ -15,7 +15,9 @@ import Testing
         _ = fixture.lua.userType(Module.self, name: "TestModel", summary: "A Swift model (test stand-in for nn).")
         fixture.lua.function("tiny_vit", "tiny_vit() -> TestModel", "A small ViT classifier (tests).") { call in
             var config = ViTConfig()
-            (config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads, config.intermediateSize) = (16, 1, 2, 24)
+            (config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads, config.intermediateSize) = (
+                16, 1, 2, 24
+            )
             (config.imageSize, config.patchSize) = (16, 8)
             config.labels = ClassLabels(count: 3)
             return try call.push(object: try ViTForImageClassification(config: config) as Module)

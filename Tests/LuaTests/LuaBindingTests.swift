@@ -22,22 +22,38 @@ extension LuaTargetTests {
             ("counter.sum(1)", "[1]:1: bad argument #2 to 'counter.sum' (number expected, got no value)"),
             ("counter.new(1.5)", "[1]:1: bad argument #1 to 'counter.new' (number has no integer representation)"),
             ("counter.new(1, 2)", "[1]:1: bad argument #2 to 'counter.new' (no value expected, got number)"),
-            ("counter.sum(1, 2, {scael = 2})",
-             "[1]:1: bad argument #3 to 'counter.sum' (unknown option 'scael'; valid options: offset, scale)"),
-            ("counter.sum(1, 2, {scale = 'x'})",
-             "[1]:1: bad argument #3 to 'counter.sum' (option 'scale': number expected, got string)"),
+            (
+                "counter.sum(1, 2, {scael = 2})",
+                "[1]:1: bad argument #3 to 'counter.sum' (unknown option 'scael'; valid options: offset, scale)"
+            ),
+            (
+                "counter.sum(1, 2, {scale = 'x'})",
+                "[1]:1: bad argument #3 to 'counter.sum' (option 'scale': number expected, got string)"
+            ),
             ("counter.sum(1, 2, 5)", "[1]:1: bad argument #3 to 'counter.sum' (options table expected, got number)"),
             ("counter.new():add('x')", "[1]:1: bad argument #1 to 'Counter:add' (number expected, got string)"),
-            ("local c = counter.new(); c.add(c, 'x')",
-             "[1]:1: bad argument #2 to 'Counter:add' (number expected, got string)"),
-            ("local c = counter.new(); c.add(gauge(), 1)",
-             "[1]:1: bad argument #1 to 'Counter:add' (Counter expected, got Gauge)"),
-            ("local c = counter.new(); local g = gauge(); g.level(c)",
-             "[1]:1: bad argument #1 to 'Gauge:level' (Gauge expected, got Counter)"),
-            ("local c = counter.new(); c.add({}, 1)", "[1]:1: bad argument #1 to 'Counter:add' (Counter expected, got table)"),
+            (
+                "local c = counter.new(); c.add(c, 'x')",
+                "[1]:1: bad argument #2 to 'Counter:add' (number expected, got string)"
+            ),
+            (
+                "local c = counter.new(); c.add(gauge(), 1)",
+                "[1]:1: bad argument #1 to 'Counter:add' (Counter expected, got Gauge)"
+            ),
+            (
+                "local c = counter.new(); local g = gauge(); g.level(c)",
+                "[1]:1: bad argument #1 to 'Gauge:level' (Gauge expected, got Counter)"
+            ),
+            (
+                "local c = counter.new(); c.add({}, 1)",
+                "[1]:1: bad argument #1 to 'Counter:add' (Counter expected, got table)"
+            ),
             ("counter.fail()", "[1]:1: native failure"),
             ("counter.new().x = 1", "[1]:1: Counter has no settable field 'x'"),
-            ("return counter.new() + 'a'", "[1]:1: bad argument #2 to 'Counter.__add' (Counter or number expected, got string)"),
+            (
+                "return counter.new() + 'a'",
+                "[1]:1: bad argument #2 to 'Counter.__add' (Counter or number expected, got string)"
+            ),
             ("counter.apply(function(x) error('inner ' .. x) end, 3)", "[1]:1: inner 3"),
         ])
         func argumentErrorsNameFunctionPositionAndExpectation(source: String, message: String) {
@@ -48,9 +64,13 @@ extension LuaTargetTests {
         @Test func askingForALibraryAgainExtendsIt() throws {
             let fixture = Fixture()
             let first = fixture.lua.library("shapes", summary: "Shapes.")
-            first.function("square", "shapes.square(x)", "x squared.") { call in call.push(try call.number(at: 1) * call.number(at: 1)) }
+            first.function("square", "shapes.square(x)", "x squared.") { call in
+                call.push(try call.number(at: 1) * call.number(at: 1))
+            }
             let second = fixture.lua.library("shapes", summary: "Other summary.")
-            second.function("cube", "shapes.cube(x)", "x cubed.") { call in let x = try call.number(at: 1); return call.push(x * x * x) }
+            second.function("cube", "shapes.cube(x)", "x cubed.") { call in
+                let x = try call.number(at: 1); return call.push(x * x * x)
+            }
             #expect(first === second)
             #expect(try fixture.lua.evaluate("return shapes.square(3) + shapes.cube(2)")[0].integer == 17)
             #expect(fixture.lua.libraryNames.filter { $0 == "shapes" }.count == 1)
@@ -58,7 +78,8 @@ extension LuaTargetTests {
 
         @Test func methodsPropertiesAndMetamethods() throws {
             let fixture = Fixture()
-            let values = try fixture.lua.evaluate("""
+            let values = try fixture.lua.evaluate(
+                """
                 local c = counter.new(2)
                 c:add(3):add(1)
                 local d = counter.new(6)
@@ -78,7 +99,8 @@ extension LuaTargetTests {
         }
 
         @Test func closeReleasesTheObjectAndLaterUseIsAnError() {
-            let message = errorMessage("""
+            let message = errorMessage(
+                """
                 local keep
                 do
                     local c <close> = counter.new(1)
@@ -91,7 +113,8 @@ extension LuaTargetTests {
 
         @Test func elementsTakeKeysThatAreNotNames() throws {
             let fixture = Fixture()
-            let values = try fixture.lua.evaluate("""
+            let values = try fixture.lua.evaluate(
+                """
                 local c = counter.new(3)
                 local read = c[2]
                 c[4] = 5
@@ -99,9 +122,11 @@ extension LuaTargetTests {
                 """)
             #expect(values.prefix(3).map { $0.integer } == [6, 20, 20])
             #expect(values[3].typeName == "nil")
-            #expect(errorMessage("local c = counter.new(1); return c[{}]")
-                == "[1]:1: bad argument #2 to 'Counter.__index' (number expected, got table)")
-            #expect(errorMessage("local c = counter.new(1); c.nope = 1") == "[1]:1: Counter has no settable field 'nope'")
+            #expect(
+                errorMessage("local c = counter.new(1); return c[{}]")
+                    == "[1]:1: bad argument #2 to 'Counter.__index' (number expected, got table)")
+            #expect(
+                errorMessage("local c = counter.new(1); c.nope = 1") == "[1]:1: Counter has no settable field 'nope'")
             #expect(errorMessage("return #counter.new(-1)") == "[1]:1: negative counter has no length")
             #expect(fixture.lua.docs.lookup("Counter[]")?.signature == "c[k]")
         }
@@ -141,7 +166,8 @@ extension LuaTargetTests {
             let fixture = Fixture()
             // Garbage that Lua alone would think tiny: with the native bytes noted, collections
             // run during the loop and the counters are finalized well before the end.
-            try fixture.lua.evaluate("""
+            try fixture.lua.evaluate(
+                """
                 finalized = 0
                 for i = 1, 200 do
                     setmetatable({}, {__gc = function() finalized = finalized + 1 end})

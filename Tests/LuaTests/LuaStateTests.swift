@@ -72,7 +72,8 @@ extension LuaTargetTests {
         @Test func ioWriteToAFileStillWritesTheFile() throws {
             let fixture = Fixture()
             let path = "/tmp/ember-luatest-\(UInt32.random(in: 0...UInt32.max)).txt"
-            try fixture.lua.evaluate("""
+            try fixture.lua.evaluate(
+                """
                 local f = io.output('\(path)'); io.write('in file'); io.close(f); io.output(io.stdout)
                 local g = io.open('\(path)'); local s = g:read('a'); g:close(); os.remove('\(path)')
                 io.write(s)

@@ -22,16 +22,19 @@ import Testing
         let faststart = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples/data/clips/calculator_00.mp4")
         for source in ["h264_bframes.mp4", "vp9.webm", "int16.wav", "pcm24.flac"].map(Fixtures.path)
-            + [faststart.path] {
+            + [faststart.path]
+        {
             let whole = try! Data(contentsOf: URL(fileURLWithPath: source))
             write("truncated-" + (source as NSString).lastPathComponent, whole.prefix(whole.count * 2 / 5))
         }
         return dir
     }()
 
-    static let names = ["missing.mp4", "empty.mp4", "text.mp4", "random.mp4", "random.wav",
-                        "truncated-h264_bframes.mp4", "truncated-vp9.webm",
-                        "truncated-calculator_00.mp4"]
+    static let names = [
+        "missing.mp4", "empty.mp4", "text.mp4", "random.mp4", "random.wav",
+        "truncated-h264_bframes.mp4", "truncated-vp9.webm",
+        "truncated-calculator_00.mp4",
+    ]
 
     static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 

@@ -31,15 +31,17 @@ struct SafeTensors {
     init(_ name: String) throws {
         let data = try Data(contentsOf: Fixtures.directory.appendingPathComponent(name))
         let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.1) << (8 * $1.0) }
-        let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<8 + headerLength))
+        let header =
+            try JSONSerialization.jsonObject(with: data.subdata(in: 8..<8 + headerLength))
             as! [String: Any]
         var entries: [String: Entry] = [:]
         for (key, value) in header where key != "__metadata__" {
             let v = value as! [String: Any]
             let offsets = v["data_offsets"] as! [Int]
             let base = 8 + headerLength
-            entries[key] = Entry(dtype: v["dtype"] as! String, shape: v["shape"] as! [Int],
-                                 bytes: data.subdata(in: base + offsets[0]..<base + offsets[1]))
+            entries[key] = Entry(
+                dtype: v["dtype"] as! String, shape: v["shape"] as! [Int],
+                bytes: data.subdata(in: base + offsets[0]..<base + offsets[1]))
         }
         self.entries = entries
     }

@@ -6,8 +6,10 @@ import Testing
 @Suite struct FrameSelectionTests {
     /// Index of the reference frame nearest to `t` among `candidates` (the earlier on a tie).
     func nearest(_ t: Double, in times: [Double], candidates: Range<Int>) -> Int {
-        candidates.min { abs(times[$0] - t) < abs(times[$1] - t)
-            || (abs(times[$0] - t) == abs(times[$1] - t) && $0 < $1) }!
+        candidates.min {
+            abs(times[$0] - t) < abs(times[$1] - t)
+                || (abs(times[$0] - t) == abs(times[$1] - t) && $0 < $1)
+        }!
     }
 
     @Test(arguments: [("h264_bframes.mp4", 8), ("vp9.webm", 5), ("vfr.mkv", 7), ("mjpeg.mkv", 16)])
@@ -18,8 +20,10 @@ import Testing
         let start = stream.startTime ?? 0
         let duration = try #require(stream.duration ?? clip.info.duration)
         let expected = (0..<n).map { i in
-            times[nearest(start + (Double(i) + 0.5) * duration / Double(n), in: times,
-                          candidates: times.indices)]
+            times[
+                nearest(
+                    start + (Double(i) + 0.5) * duration / Double(n), in: times,
+                    candidates: times.indices)]
         }
         #expect(clip.times == expected)
         #expect(clip.frames.count == n)
@@ -41,10 +45,12 @@ import Testing
     /// 0.5 s; the frame shown at 0.467 s is decoded before it. In the AVI, whose index holds
     /// decode times, a seek to 0.5 s lands on a keyframe whose first frame is shown at 0.567 s,
     /// and decoding must go back further.
-    @Test(arguments: [("h264_bframes.mp4", 1.1, 1.6), ("h264_bframes.mp4", 0.45, 0.6),
-                      ("h264_bframes.mp4", 0.48, 0.6), ("h264_bframes.avi", 0.5, 0.8),
-                      ("h264_bframes.avi", 0.52, 0.8), ("vp9.webm", 0.93, 1.5),
-                      ("vfr.mkv", 0.7, 1.4), ("vfr.mkv", 0.62, 0.9)])
+    @Test(arguments: [
+        ("h264_bframes.mp4", 1.1, 1.6), ("h264_bframes.mp4", 0.45, 0.6),
+        ("h264_bframes.mp4", 0.48, 0.6), ("h264_bframes.avi", 0.5, 0.8),
+        ("h264_bframes.avi", 0.52, 0.8), ("vp9.webm", 0.93, 1.5),
+        ("vfr.mkv", 0.7, 1.4), ("vfr.mkv", 0.62, 0.9),
+    ])
     func rangeAfterSeekEqualsFullDecode(name: String, start: Double, stop: Double) throws {
         let whole = try Video.readRGB(Fixtures.path(name))
         let part = try Video.readRGB(Fixtures.path(name), options: VideoOptions(start: start, stop: stop))
@@ -58,8 +64,10 @@ import Testing
         let whole = try Video.readRGB(path)
         let clip = try Video.readRGB(path, options: VideoOptions(selection: .count(4), start: 0.5, stop: 1.5))
         let expected = (0..<4).map { i in
-            whole.times[nearest(0.5 + (Double(i) + 0.5) * 0.25, in: whole.times,
-                                candidates: whole.times.indices)]
+            whole.times[
+                nearest(
+                    0.5 + (Double(i) + 0.5) * 0.25, in: whole.times,
+                    candidates: whole.times.indices)]
         }
         #expect(clip.times == expected)
     }

@@ -12,8 +12,9 @@ import Testing
     }
 
     static let processors: [String: ImageProcessor] = [
-        "clip": ImageProcessor(size: .shortestEdge(56), filter: .bicubic, cropSize: (48, 48),
-                               normalization: .clip),
+        "clip": ImageProcessor(
+            size: .shortestEdge(56), filter: .bicubic, cropSize: (48, 48),
+            normalization: .clip),
         "vit": ImageProcessor(size: .exact(height: 40, width: 52), filter: .bilinear, normalization: .half),
         "clip224": .clip,
     ]
@@ -54,7 +55,8 @@ import Testing
         #expect(batch.inputValues.shape == reference.shape("\(key)/input_values"))
         #expect(maxAbsoluteDifference(batch.inputValues.scalars, reference.floats("\(key)/input_values")) <= 1e-4)
         if mask {
-            #expect(batch.attentionMask?.toArray(of: Int64.self).map(Int.init) == reference.ints("mask1/attention_mask"))
+            #expect(
+                batch.attentionMask?.toArray(of: Int64.self).map(Int.init) == reference.ints("mask1/attention_mask"))
         } else {
             #expect(batch.attentionMask == nil)
         }

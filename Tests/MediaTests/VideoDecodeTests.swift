@@ -4,8 +4,10 @@ import Testing
 
 /// Frames and timestamps against PyAV's decode of the same files (scripts/reference/media.py).
 @Suite struct VideoDecodeTests {
-    static let videos = ["h264_bframes.mp4", "vp9.webm", "mjpeg.mkv", "bt709.mov",
-                         "odd_97x61.mp4", "vfr.mkv"]
+    static let videos = [
+        "h264_bframes.mp4", "vp9.webm", "mjpeg.mkv", "bt709.mov",
+        "odd_97x61.mp4", "vfr.mkv",
+    ]
 
     @Test(arguments: videos)
     func framesAndTimesMatchPyAV(name: String) throws {

@@ -27,16 +27,22 @@ import Testing
         let clip = try Video.read(path, options: options)
         #expect(clip.frames.shape == [2, 3, 48, 48])
         // The crop is the middle of the 85×48 resize (floor(48·160/90) = 85): left (85−48)/2 = 18.
-        let scaled = try Video.readRGB(path, options: VideoOptions(selection: .count(2),
-                                                                   resize: .shortestEdge(48)))
+        let scaled = try Video.readRGB(
+            path,
+            options: VideoOptions(
+                selection: .count(2),
+                resize: .shortestEdge(48)))
         #expect(scaled.frames[0].width == 85 && scaled.frames[0].height == 48)
         let cropped = try Video.readRGB(path, options: options)
         #expect(cropped.frames[0] == (try scaled.frames[0].cropped(top: 0, left: 18, height: 48, width: 48)))
     }
 
     @Test func exactResizeIgnoresAspect() throws {
-        let clip = try Video.read(path, options: VideoOptions(selection: .count(1),
-                                                              resize: .exact(height: 32, width: 40)))
+        let clip = try Video.read(
+            path,
+            options: VideoOptions(
+                selection: .count(1),
+                resize: .exact(height: 32, width: 40)))
         #expect(clip.frames.shape == [1, 3, 32, 40])
     }
 

@@ -24,8 +24,10 @@ import TestSupport
         let g = RandomGenerator(seed: 11)
         let audio = Tensor.randn([2, 24], generator: g)
         let mask = try Tensor(shape: [2, 24], scalars: (0..<48).map { $0 < 24 || $0 % 24 < 12 ? Int64(1) : 0 })
-        return ["pixel_values": Tensor.randn([2, 3, 3, 8, 8], generator: g), "input_values": audio, "attention_mask": mask,
-                "labels": try Tensor(shape: [2], scalars: [Int64(2), 0])]
+        return [
+            "pixel_values": Tensor.randn([2, 3, 3, 8, 8], generator: g), "input_values": audio, "attention_mask": mask,
+            "labels": try Tensor(shape: [2], scalars: [Int64(2), 0]),
+        ]
     }
 
     @Test(arguments: FusionConfig.Mode.allCases)
@@ -46,7 +48,8 @@ import TestSupport
         let padded = try noGrad { try model.forward(ModelInput(batch))["logits"]! }.select(axis: 0, index: 1)
         let alone: [String: Tensor] = [
             "pixel_values": try batch["pixel_values"]!.narrow(axis: 0, start: 1, length: 1),
-            "input_values": try batch["input_values"]!.narrow(axis: 0, start: 1, length: 1).narrow(axis: 1, start: 0, length: 12),
+            "input_values": try batch["input_values"]!.narrow(axis: 0, start: 1, length: 1).narrow(
+                axis: 1, start: 0, length: 12),
         ]
         let single = try noGrad { try model.forward(ModelInput(alone))["logits"]! }.select(axis: 0, index: 0)
         #expect(relativeError(padded, single) < 1e-5)
@@ -61,9 +64,12 @@ import TestSupport
         let tokens = try noGrad { try model.vision.forward(ModelInput(["pixel_values": frames]))["last_hidden_state"]! }
         let vision = try tokens.select(axis: 1, index: 0).reshaped([2, 3, 16]).mean(axes: [1])
         // Audio: the valid frames averaged.
-        let audio = try noGrad { try model.audio.encodeAudio(batch["input_values"]!, attentionMask: batch["attention_mask"]).meanPooled() }
+        let audio = try noGrad {
+            try model.audio.encodeAudio(batch["input_values"]!, attentionMask: batch["attention_mask"]).meanPooled()
+        }
         let state = model.stateDict()
-        let expected = try Tensor.cat([vision, audio], axis: 1).linear(weight: state["classifier.weight"]!, bias: state["classifier.bias"]!)
+        let expected = try Tensor.cat([vision, audio], axis: 1).linear(
+            weight: state["classifier.weight"]!, bias: state["classifier.bias"]!)
         #expect(relativeError(outputs["logits"]!, expected) < 1e-5)
         #expect(relativeError(outputs["vision_embeds"]!, vision) < 1e-6)
         #expect(relativeError(outputs["audio_embeds"]!, audio) < 1e-6)

@@ -26,7 +26,9 @@ enum CheckpointFixture {
 /// The raw bytes of `t`'s elements in row-major order (bool as 0/1 bytes).
 func rowMajorBytes(_ t: Tensor) -> [UInt8] {
     let c = t.copied()
-    return Array(UnsafeRawBufferPointer(start: c.storage.base + c.offset * c.dtype.byteCount, count: c.count * c.dtype.byteCount))
+    return Array(
+        UnsafeRawBufferPointer(start: c.storage.base + c.offset * c.dtype.byteCount, count: c.count * c.dtype.byteCount)
+    )
 }
 
 /// Describes how `got` differs from `expected` tensor by tensor (empty when bit-identical).

@@ -21,7 +21,9 @@ import Testing
     }
 
     @Test func prefersSafeTensorsOverBin() throws {
-        let folder = try temporaryFolder(copying: [("bert.safetensors", "model.safetensors"), ("zip.pt", "pytorch_model.bin")])
+        let folder = try temporaryFolder(copying: [
+            ("bert.safetensors", "model.safetensors"), ("zip.pt", "pytorch_model.bin"),
+        ])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let weights = try ModelWeights.load(directory: folder)
         #expect(weights.files == [folder + "/model.safetensors"])
@@ -44,8 +46,11 @@ import Testing
         let folder = try temporaryFolder(copying: [("zip.pt", "pytorch_model-00001-of-00001.bin")])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let index = folder + "/pytorch_model.bin.index.json"
-        try Data(#"{"weight_map": {"f32": "pytorch_model-00001-of-00001.bin", "nope": "pytorch_model-00001-of-00001.bin"}}"#.utf8)
-            .write(to: URL(fileURLWithPath: index))
+        try Data(
+            #"{"weight_map": {"f32": "pytorch_model-00001-of-00001.bin", "nope": "pytorch_model-00001-of-00001.bin"}}"#
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: index))
         let error = try #require(checkpointError { _ = try ModelWeights.load(directory: folder) })
         #expect(error.path == index)
         #expect(error.key == "nope")
@@ -60,7 +65,8 @@ import Testing
 
     /// A fresh folder holding copies of fixtures under new names.
     private func temporaryFolder(copying files: [(String, String)]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ember-ckpt-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ember-ckpt-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (source, name) in files {
             try FileManager.default.copyItem(atPath: CheckpointFixture.path(source), toPath: folder + "/" + name)

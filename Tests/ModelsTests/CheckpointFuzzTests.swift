@@ -9,7 +9,8 @@ import Testing
     @Test(arguments: ["legacy.pt", "legacy-protocol4.pt", "zip.pt", "zip-protocol5.pt", "nested.pt"])
     func damagedCopiesFailCleanly(file: String) throws {
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: CheckpointFixture.path(file))))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ember-fuzz-\(UUID().uuidString).pt").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ember-fuzz-\(UUID().uuidString).pt")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let random = RandomGenerator(seed: 2024)
         var outcomes = (read: 0, refused: 0)
@@ -40,7 +41,9 @@ import Testing
         let version: [UInt8] = [0x80, 0x02, 0x4D, 0xE9, 0x03, 0x2E]  // BININT2 1001
         let info: [UInt8] = [0x80, 0x02, 0x7D, 0x2E]  // {}
         let keys: [UInt8] = [0x80, 0x02, 0x5D, 0x2E]  // []
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ember-crafted-\(UUID().uuidString).pt").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ember-crafted-\(UUID().uuidString).pt"
+        ).path
         try Data(magic + version + info + object + keys).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -56,7 +59,9 @@ import Testing
 
     @Test func selfContainingDictIsWalkedOnce() throws {
         // d = {}; d["a"] = d — EMPTY_DICT, BINPUT 0, MARK, 'a', BINGET 0, SETITEMS, STOP
-        let path = try legacyFile(object: [0x80, 0x02, 0x7D, 0x71, 0x00, 0x28, 0x58, 1, 0, 0, 0, 0x61, 0x68, 0x00, 0x75, 0x2E])
+        let path = try legacyFile(object: [
+            0x80, 0x02, 0x7D, 0x71, 0x00, 0x28, 0x58, 1, 0, 0, 0, 0x61, 0x68, 0x00, 0x75, 0x2E,
+        ])
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try TorchCheckpoint.read(path: path).isEmpty)
     }

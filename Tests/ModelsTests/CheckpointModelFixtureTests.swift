@@ -12,7 +12,8 @@ import Testing
     struct Case: Decodable { let name: String }
 
     @Test func everyCaseFolderLoads() throws {
-        let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: Self.models.appendingPathComponent("cases.json")))
+        let cases = try JSONDecoder().decode(
+            [Case].self, from: Data(contentsOf: Self.models.appendingPathComponent("cases.json")))
         #expect(cases.count >= 20)
         for c in cases {
             let weights = try ModelWeights.load(directory: Self.path(c.name))
@@ -25,7 +26,8 @@ import Testing
     @Test func uniterHalfPrecisionPickle() throws {
         let pt = try TorchCheckpoint.read(path: Self.path("uniter/model_step_100.pt"))
         #expect(pt["uniter.pooler.dense.weight"]?.dtype == .float16)
-        #expect(pt["cls.predictions.decoder.weight"]!.storage === pt["uniter.embeddings.word_embeddings.weight"]!.storage)
+        #expect(
+            pt["cls.predictions.decoder.weight"]!.storage === pt["uniter.embeddings.word_embeddings.weight"]!.storage)
         #expect(pt["feat_regress.weight"]!.storage === pt["uniter.img_embeddings.img_linear.weight"]!.storage)
         let upcast = ModelWeights(tensors: pt, sources: [:]).convertingFloatingPoint(to: .float32).tensors
         let expected = try SafeTensors.load(path: Self.path("uniter/model.safetensors"))
@@ -37,7 +39,9 @@ import Testing
         #expect(initial.tensors.keys.contains { $0.hasSuffix("LayerNorm.gamma") } == false)
         let full = try SafeTensors.load(path: Self.path("uniter/model.safetensors"))
         #expect(differences(initial.tensors, full.filter { initial.tensors[$0.key] != nil }) == [])
-        #expect(initial.tensors.count == full.keys.filter { $0.hasPrefix("uniter.") && !$0.hasPrefix("uniter.img_embeddings.") }.count)
+        #expect(
+            initial.tensors.count
+                == full.keys.filter { $0.hasPrefix("uniter.") && !$0.hasPrefix("uniter.img_embeddings.") }.count)
     }
 
     /// An old hub BERT file: legacy format, `bert.` prefix, gamma/beta, extra keys.

@@ -18,7 +18,8 @@ import Testing
 
     @Test func normalizingKeepsTensorsAndSources() throws {
         let t = Tensor.ones([2])
-        let weights = ModelWeights(tensors: ["a.LayerNorm.gamma": t, "b": t], sources: ["a.LayerNorm.gamma": "f.bin", "b": "f.bin"])
+        let weights = ModelWeights(
+            tensors: ["a.LayerNorm.gamma": t, "b": t], sources: ["a.LayerNorm.gamma": "f.bin", "b": "f.bin"])
         let renamed = try weights.normalizingLegacyNames()
         #expect(Set(renamed.tensors.keys) == ["a.LayerNorm.weight", "b"])
         #expect(renamed.tensors["a.LayerNorm.weight"] === t)
@@ -27,15 +28,17 @@ import Testing
 
     @Test func collidingNamesAreAnError() throws {
         let t = Tensor.ones([2])
-        let weights = ModelWeights(tensors: ["x.LayerNorm.gamma": t, "x.LayerNorm.weight": t],
-                                   sources: ["x.LayerNorm.gamma": "f.bin", "x.LayerNorm.weight": "f.bin"])
+        let weights = ModelWeights(
+            tensors: ["x.LayerNorm.gamma": t, "x.LayerNorm.weight": t],
+            sources: ["x.LayerNorm.gamma": "f.bin", "x.LayerNorm.weight": "f.bin"])
         let error = try #require(checkpointError { _ = try weights.normalizingLegacyNames() })
         #expect(error.path == "f.bin")
         #expect(error.key == "x.LayerNorm.weight")
     }
 
     @Test func convertsOnlyFloatingPoint() throws {
-        let weights = try ModelWeights.load(file: CheckpointFixture.path("zip.pt")).convertingFloatingPoint(to: .float32)
+        let weights = try ModelWeights.load(file: CheckpointFixture.path("zip.pt")).convertingFloatingPoint(
+            to: .float32)
         let original = try TorchCheckpoint.read(path: CheckpointFixture.path("zip.pt"))
         for (name, tensor) in weights.tensors {
             let before = try #require(original[name])

@@ -22,16 +22,17 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: Self.marker))
     }
 
-    @Test(arguments: [
-        ("truncated-zip.pt", nil, "end-of-central-directory"),
-        ("garbled-zip.pt", nil, "central-directory entry"),
-        ("truncated-pickle.pt", nil, "truncated"),
-        ("truncated-legacy.pt", nil, "truncated"),
-        ("missing-storage.pt", "f64", "missing"),
-        ("short-storage.pt", "f32", "needs 60"),
-        ("compressed.pt", nil, "compressed"),
-        ("not-a-checkpoint.pt", nil, "not a PyTorch checkpoint"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("truncated-zip.pt", nil, "end-of-central-directory"),
+            ("garbled-zip.pt", nil, "central-directory entry"),
+            ("truncated-pickle.pt", nil, "truncated"),
+            ("truncated-legacy.pt", nil, "truncated"),
+            ("missing-storage.pt", "f64", "missing"),
+            ("short-storage.pt", "f32", "needs 60"),
+            ("compressed.pt", nil, "compressed"),
+            ("not-a-checkpoint.pt", nil, "not a PyTorch checkpoint"),
+        ] as [(String, String?, String)])
     func reportsDamage(file: String, key: String?, words: String) throws {
         let path = CheckpointFixture.path(file)
         let error = try #require(checkpointError { _ = try TorchCheckpoint.read(path: path) })

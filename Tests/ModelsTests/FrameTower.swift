@@ -25,13 +25,19 @@ final class FrameTower: Module, AudioTower {
         let (b, n) = (inputValues.shape[0], inputValues.shape[1])
         let frames = try projection(inputValues.reshaped([b, n / hop, hop])).tanh()
         guard let attentionMask else { return AudioFrames(states: frames, mask: nil) }
-        let lengths = try attentionMask.converted(to: .float64).sum(axes: [1]).toArray(of: Double.self).map { Int64($0) / Int64(hop) }
+        let lengths = try attentionMask.converted(to: .float64).sum(axes: [1]).toArray(of: Double.self).map {
+            Int64($0) / Int64(hop)
+        }
         let mask = try Tensor.arange(0, Double(n / hop)).unsqueezed(at: 0).lt(Tensor(shape: [b, 1], scalars: lengths))
         return AudioFrames(states: frames, mask: mask)
     }
 
     func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        ["last_hidden_state": try encodeAudio(input.require("input_values", for: "FrameTower"), attentionMask: input["attention_mask"]).states]
+        [
+            "last_hidden_state": try encodeAudio(
+                input.require("input_values", for: "FrameTower"), attentionMask: input["attention_mask"]
+            ).states
+        ]
     }
 
     func parameterName(forCheckpointKey key: String) -> String? { key }

@@ -20,8 +20,9 @@ import Testing
         #expect(loaded.report.missing == ["classifier.weight", "classifier.bias"])
         #expect(loaded.report.unexpected.isEmpty)
         let saved = try BertModel.load(directory: directory)
-        #expect(model.bert.stateDict()["encoder.layer.0.output.dense.weight"]!.toArray(of: Float.self)
-            == saved.stateDict()["encoder.layer.0.output.dense.weight"]!.toArray(of: Float.self))
+        #expect(
+            model.bert.stateDict()["encoder.layer.0.output.dense.weight"]!.toArray(of: Float.self)
+                == saved.stateDict()["encoder.layer.0.output.dense.weight"]!.toArray(of: Float.self))
     }
 
     /// A folder whose config names no model type (UNITER's repository layout) loads with one given.

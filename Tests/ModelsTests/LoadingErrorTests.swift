@@ -9,7 +9,10 @@ import Testing
     /// A saved tiny BERT whose `config.json` or weights a test then spoils.
     static func savedBert() throws -> String {
         var config = BertConfig()
-        (config.vocabSize, config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads, config.intermediateSize) = (20, 8, 1, 2, 12)
+        (
+            config.vocabSize, config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads,
+            config.intermediateSize
+        ) = (20, 8, 1, 2, 12)
         let directory = SaveLoadTests.temporaryDirectory()
         try BertModel(config: config).save(directory: directory)
         return directory
@@ -52,16 +55,26 @@ import Testing
         let directory = try Self.savedBert()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.editConfig(directory) { $0["model_type"] = nil }
-        #expect(Self.loadError(directory) == directory + "/config.json: missing required field 'model_type' (for a UNITER repository config, load with UNITERModel)")
+        #expect(
+            Self.loadError(directory) == directory
+                + "/config.json: missing required field 'model_type' (for a UNITER repository config, load with UNITERModel)"
+        )
     }
 
     @Test func nestedFieldsAreNamedWithTheirPath() throws {
         let json: [String: JSONValue] = ["text_config": .object(["num_attention_heads": .string("8")])]
-        #expect(throws: ModelError.config("clip: field 'text_config.num_attention_heads': expected an integer (Expected to decode Int but found a string instead.)")) {
+        #expect(
+            throws: ModelError.config(
+                "clip: field 'text_config.num_attention_heads': expected an integer (Expected to decode Int but found a string instead.)"
+            )
+        ) {
             _ = try CLIPConfig(json: json, source: "clip")
         }
         let heads: [String: JSONValue] = ["hidden_size": .number(10), "num_attention_heads": .number(4)]
-        #expect(throws: ModelError.config("nn.ViT: field 'num_attention_heads': hidden size 10 is not a multiple of 4 heads")) {
+        #expect(
+            throws: ModelError.config(
+                "nn.ViT: field 'num_attention_heads': hidden size 10 is not a multiple of 4 heads")
+        ) {
             _ = try ViTConfig(json: heads, source: "nn.ViT")
         }
     }
@@ -74,17 +87,25 @@ import Testing
         }
         // Typed by hand, a misspelt field is caught; in a config.json it is ignored.
         let typo: [String: JSONValue] = ["hidden_sise": .number(64)]
-        #expect(throws: ModelError.self) { _ = try BertConfig(json: typo, source: "nn.BERT", rejectingUnknownFields: true) }
+        #expect(throws: ModelError.self) {
+            _ = try BertConfig(json: typo, source: "nn.BERT", rejectingUnknownFields: true)
+        }
         #expect(try BertConfig(json: typo, source: "config.json") == BertConfig())
-        #expect(try BertConfig(json: ["hidden_dropout_prob": .number(0.2), "model_type": .string("bert")], rejectingUnknownFields: true).hiddenDropoutProb == 0.2)
+        #expect(
+            try BertConfig(
+                json: ["hidden_dropout_prob": .number(0.2), "model_type": .string("bert")], rejectingUnknownFields: true
+            ).hiddenDropoutProb == 0.2)
     }
 
     @Test func tensorOfTheWrongShape() throws {
         let directory = try Self.savedBert()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.editWeights(directory) { $0["encoder.layer.0.output.dense.weight"] = Tensor.zeros([8, 11]) }
-        #expect(Self.loadError(directory)
-            == directory + "/model.safetensors: tensor 'encoder.layer.0.output.dense.weight' has shape [8, 11], but BertModel expects [8, 12] for 'encoder.layer.0.output.dense.weight'")
+        #expect(
+            Self.loadError(directory)
+                == directory
+                + "/model.safetensors: tensor 'encoder.layer.0.output.dense.weight' has shape [8, 11], but BertModel expects [8, 12] for 'encoder.layer.0.output.dense.weight'"
+        )
     }
 
     @Test func missingAndUnexpectedTensors() throws {
@@ -94,8 +115,10 @@ import Testing
             tensors["pooler.dense.bias"] = nil
             tensors["encoder.layer.7.output.dense.weight"] = Tensor.zeros([8, 12])
         }
-        #expect(Self.loadError(directory) == directory + "/model.safetensors: does not match BertModel: missing tensors for 'pooler.dense.bias'; "
-            + "unexpected tensors 'encoder.layer.7.output.dense.weight' (load with strict=false to accept)")
+        #expect(
+            Self.loadError(directory) == directory
+                + "/model.safetensors: does not match BertModel: missing tensors for 'pooler.dense.bias'; "
+                + "unexpected tensors 'encoder.layer.7.output.dense.weight' (load with strict=false to accept)")
         let loaded = try Models.load(directory: directory, strict: false)
         #expect(loaded.report.missing == ["pooler.dense.bias"])
         #expect(loaded.report.unexpected == ["encoder.layer.7.output.dense.weight"])
@@ -105,7 +128,9 @@ import Testing
         let directory = try Self.savedBert()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.editWeights(directory) { $0["pooler.dense.bias"] = Tensor.zeros([8], dtype: .int64) }
-        #expect(Self.loadError(directory).hasSuffix("tensor 'pooler.dense.bias' has dtype int64; parameter 'pooler.dense.bias' needs floating point"))
+        #expect(
+            Self.loadError(directory).hasSuffix(
+                "tensor 'pooler.dense.bias' has dtype int64; parameter 'pooler.dense.bias' needs floating point"))
     }
 
     @Test func truncatedCheckpoint() throws {
@@ -127,7 +152,8 @@ import Testing
         try Self.editWeights(directory) { tensors in
             var renamed: [String: Tensor] = [:]
             for (key, value) in tensors {
-                let old = key.replacingOccurrences(of: "LayerNorm.weight", with: "LayerNorm.gamma").replacingOccurrences(of: "LayerNorm.bias", with: "LayerNorm.beta")
+                let old = key.replacingOccurrences(of: "LayerNorm.weight", with: "LayerNorm.gamma")
+                    .replacingOccurrences(of: "LayerNorm.bias", with: "LayerNorm.beta")
                 renamed["bert." + old] = value
             }
             renamed["bert.embeddings.position_ids"] = try Tensor.arange(0, 512).reshaped([1, 512])

@@ -10,7 +10,8 @@ import TestSupport
 /// (Tests/Fixtures/minilm, made by `scripts/make-reference minilm`). Without the asset the test
 /// is skipped, and Swift Testing prints the note saying why.
 @Suite struct MiniLMTests {
-    static let assets = ProcessInfo.processInfo.environment["EMBER_ASSETS"]
+    static let assets =
+        ProcessInfo.processInfo.environment["EMBER_ASSETS"]
         ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/ember/assets").path
     static let model = assets + "/all-MiniLM-L6-v2"
     static let present = FileManager.default.fileExists(atPath: model + "/model.safetensors")
@@ -23,7 +24,9 @@ import TestSupport
         let bert = try #require(loaded.model as? BertModel)
         #expect(bert.config.hiddenSize == 384 && bert.config.numHiddenLayers == 6)
         let expected = try SafeTensors.load(path: Self.reference)
-        let inputs = ModelInput(["input_ids": expected["input_ids"]!, "attention_mask": expected["attention_mask"]!], outputHiddenStates: true)
+        let inputs = ModelInput(
+            ["input_ids": expected["input_ids"]!, "attention_mask": expected["attention_mask"]!],
+            outputHiddenStates: true)
         let outputs = try noGrad { try bert.forward(inputs) }
         var worst = (key: "", error: 0.0)
         for (key, value) in expected where key.hasPrefix("hidden_states.") || key == "pooler_output" {
@@ -40,7 +43,9 @@ import TestSupport
         let uniter = try UNITERModel(config: UNITERConfig(contentsOf: Self.model + "/config.json")).eval()
         let report = try uniter.loadCheckpoint(directory: Self.model, strict: false)
         #expect(report.unexpected.isEmpty)
-        #expect(!report.missing.isEmpty && report.missing.allSatisfy { $0.hasPrefix("uniter.img_embeddings.") || $0.hasPrefix("itm_output.") })
+        #expect(
+            !report.missing.isEmpty
+                && report.missing.allSatisfy { $0.hasPrefix("uniter.img_embeddings.") || $0.hasPrefix("itm_output.") })
         let expected = try SafeTensors.load(path: Self.reference)
         let inputs = ModelInput(["input_ids": expected["input_ids"]!, "attention_mask": expected["attention_mask"]!])
         let outputs = try noGrad { try uniter.forward(inputs) }

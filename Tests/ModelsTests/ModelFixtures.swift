@@ -66,12 +66,15 @@ struct ModelFixture {
             if key == "text_features" { return "text_model_output.pooler_output" }
             if key == "image_features" { return "vision_model_output.pooler_output" }
             if key.hasPrefix("text_model.") || key.hasPrefix("vision_model.") {
-                return key.hasSuffix(".pooler_output") ? nil : key.replacingOccurrences(of: "_model.", with: "_model_output.")
+                return key.hasSuffix(".pooler_output")
+                    ? nil : key.replacingOccurrences(of: "_model.", with: "_model_output.")
             }
             return key
         case "UniterForItm":
-            let names = ["sequence_output": "last_hidden_state", "pooled_output": "pooler_output", "itm_logits": "itm_logits",
-                         "itm_loss": "loss", "embedding_output": "hidden_states.0"]
+            let names = [
+                "sequence_output": "last_hidden_state", "pooled_output": "pooler_output", "itm_logits": "itm_logits",
+                "itm_loss": "loss", "embedding_output": "hidden_states.0",
+            ]
             return names[key]
         default:
             return key
@@ -81,7 +84,8 @@ struct ModelFixture {
     /// Reference outputs no Ember call returns, and why they are covered anyway.
     static let unreturnedOutputs = [
         "text_model.pooler_output": "the text tower's own pooled vector: CLIPTextModel returns it (clip-text-* cases)",
-        "vision_model.pooler_output": "the vision tower's own pooled vector: CLIPVisionModel returns it (clip-vision-* cases)",
+        "vision_model.pooler_output":
+            "the vision tower's own pooled vector: CLIPVisionModel returns it (clip-vision-* cases)",
         "text_embeddings": "UNITER's text embeddings before the gather: part of embedding_output",
         "img_embeddings": "UNITER's region embeddings before the gather: part of embedding_output",
     ]

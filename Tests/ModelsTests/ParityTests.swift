@@ -18,7 +18,8 @@ import TestSupport
         var worst = (key: "", error: 0.0)
         for (key, expected) in try fixture.tensors("outputs") {
             guard let ember = fixture.emberOutput(key) else {
-                #expect(ModelFixture.unreturnedOutputs[key] != nil, "\(name): reference output '\(key)' is not compared")
+                #expect(
+                    ModelFixture.unreturnedOutputs[key] != nil, "\(name): reference output '\(key)' is not compared")
                 continue
             }
             let actual = try #require(outputs[ember], "\(name): no output '\(ember)' for '\(key)'")
@@ -48,12 +49,17 @@ import TestSupport
         // Ember too; every other tensor is held to 1e-4 relative error.
         let largest = expectedGrads.values.map(maxMagnitude).max() ?? 0
         var worst = (key: "", error: 0.0)
-        defer { print("parity \(name) gradients: largest relative error \(worst.error) (\(worst.key)) over \(expectedGrads.count) tensors") }
+        defer {
+            print(
+                "parity \(name) gradients: largest relative error \(worst.error) (\(worst.key)) over \(expectedGrads.count) tensors"
+            )
+        }
         for (key, expected) in expectedGrads {
             let parameter = try #require(parameters[key], "\(name): no parameter '\(key)'")
             let grad = try #require(parameter.grad, "\(name): no gradient for '\(key)'")
             if maxMagnitude(expected) < 1e-7 * largest {
-                #expect(maxMagnitude(grad) < 1e-6 * largest, "\(name) grad \(key) should be zero: \(maxMagnitude(grad))")
+                #expect(
+                    maxMagnitude(grad) < 1e-6 * largest, "\(name) grad \(key) should be zero: \(maxMagnitude(grad))")
             } else {
                 let error = relativeError(grad, expected)
                 #expect(error < 1e-4, "\(name) grad \(key): relative error \(error)")

@@ -25,7 +25,8 @@ import TestSupport
         let original = model.stateDict(), reloaded = loaded.model.stateDict()
         #expect(Set(original.keys) == Set(reloaded.keys))
         for (key, tensor) in original {
-            #expect(reloaded[key].map { $0.toArray(of: Float.self) == tensor.toArray(of: Float.self) } == true, "\(key)")
+            #expect(
+                reloaded[key].map { $0.toArray(of: Float.self) == tensor.toArray(of: Float.self) } == true, "\(key)")
         }
         return loaded.model
     }
@@ -43,13 +44,18 @@ import TestSupport
 
     @Test func savedConfigNamesTheArchitecture() throws {
         var config = BertConfig()
-        (config.vocabSize, config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads, config.intermediateSize) = (30, 8, 1, 2, 12)
+        (
+            config.vocabSize, config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads,
+            config.intermediateSize
+        ) = (30, 8, 1, 2, 12)
         config.labels = ClassLabels(names: ["negative", "positive", "neutral"])
         let model = try BertForSequenceClassification(config: config)
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try model.save(directory: directory)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/config.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/config.json")))
+            as! [String: Any]
         #expect(json["model_type"] as? String == "bert")
         #expect(json["architectures"] as? [String] == ["BertForSequenceClassification"])
         #expect(json["id2label"] as? [String: String] == ["0": "negative", "1": "positive", "2": "neutral"])
@@ -63,10 +69,15 @@ import TestSupport
     @Test func floatFieldsStayFloatsInConfigJSON() throws {
         // transformers 5.24 rejects `"initializer_factor": 1` (an int in a float-only field).
         var config = CLIPConfig()
-        (config.textConfig.hiddenSize, config.textConfig.intermediateSize, config.textConfig.numHiddenLayers) = (8, 8, 1)
-        (config.visionConfig.hiddenSize, config.visionConfig.intermediateSize, config.visionConfig.numHiddenLayers) = (8, 8, 1)
+        (config.textConfig.hiddenSize, config.textConfig.intermediateSize, config.textConfig.numHiddenLayers) = (
+            8, 8, 1
+        )
+        (config.visionConfig.hiddenSize, config.visionConfig.intermediateSize, config.visionConfig.numHiddenLayers) = (
+            8, 8, 1
+        )
         (config.textConfig.numAttentionHeads, config.visionConfig.numAttentionHeads) = (2, 2)
-        (config.textConfig.vocabSize, config.visionConfig.imageSize, config.projectionDim, config.logitScaleInitValue) = (20, 64, 4, 2)
+        (config.textConfig.vocabSize, config.visionConfig.imageSize, config.projectionDim, config.logitScaleInitValue) =
+            (20, 64, 4, 2)
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try CLIPModel(config: config).save(directory: directory)
@@ -85,7 +96,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try model.save(directory: directory)
         let keys = try SafeTensorsFile(path: directory + "/model.safetensors").names
-        #expect(keys.contains("audio_model.projection.weight") && keys.contains("audio_projection.weight") && keys.contains("audio_logit_scale"))
+        #expect(
+            keys.contains("audio_model.projection.weight") && keys.contains("audio_projection.weight")
+                && keys.contains("audio_logit_scale"))
         #expect(throws: ModelError.self) { try Models.load(directory: directory) }
         // Rebuilt by hand (plain CLIP + the tower), the folder loads strictly.
         var plain = model.config

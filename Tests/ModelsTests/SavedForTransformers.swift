@@ -12,7 +12,9 @@ import Testing
 
     /// Saves `model` to `<target>/<name>` with `inputs.safetensors` and Ember's
     /// `outputs.safetensors`.
-    func write(_ name: String, _ model: any PretrainedModel, _ inputs: [String: Tensor], returnLoss: Bool = false) throws {
+    func write(_ name: String, _ model: any PretrainedModel, _ inputs: [String: Tensor], returnLoss: Bool = false)
+        throws
+    {
         let directory = Self.target! + "/" + name
         try model.save(directory: directory)
         model.eval()
@@ -32,24 +34,37 @@ import Testing
         let pixels = Tensor.randn([2, 3, 16, 16], generator: g)
 
         var vit = ViTConfig()
-        (vit.hiddenSize, vit.numHiddenLayers, vit.numAttentionHeads, vit.intermediateSize, vit.imageSize, vit.patchSize) = (16, 2, 2, 24, 16, 8)
+        (
+            vit.hiddenSize, vit.numHiddenLayers, vit.numAttentionHeads, vit.intermediateSize, vit.imageSize,
+            vit.patchSize
+        ) = (16, 2, 2, 24, 16, 8)
         try write("scratch-vit", ViTModel(config: vit), ["pixel_values": pixels])
         vit.labels = ClassLabels(count: 3)
         try write("scratch-vit-cls", ViTForImageClassification(config: vit), ["pixel_values": pixels])
 
         var bert = BertConfig()
-        (bert.vocabSize, bert.hiddenSize, bert.numHiddenLayers, bert.numAttentionHeads, bert.intermediateSize) = (30, 16, 2, 2, 24)
+        (bert.vocabSize, bert.hiddenSize, bert.numHiddenLayers, bert.numAttentionHeads, bert.intermediateSize) = (
+            30, 16, 2, 2, 24
+        )
         try write("scratch-bert", BertModel(config: bert), ["input_ids": ids])
         bert.labels = ClassLabels(count: 4)
         try write("scratch-bert-cls", BertForSequenceClassification(config: bert), ["input_ids": ids])
 
         var clip = CLIPConfig()
-        (clip.textConfig.vocabSize, clip.textConfig.hiddenSize, clip.textConfig.intermediateSize, clip.textConfig.eosTokenId) = (30, 16, 24, 29)
-        (clip.textConfig.numHiddenLayers, clip.textConfig.numAttentionHeads, clip.textConfig.maxPositionEmbeddings) = (2, 2, 10)
-        (clip.visionConfig.hiddenSize, clip.visionConfig.intermediateSize, clip.visionConfig.numHiddenLayers) = (12, 20, 2)
+        (
+            clip.textConfig.vocabSize, clip.textConfig.hiddenSize, clip.textConfig.intermediateSize,
+            clip.textConfig.eosTokenId
+        ) = (30, 16, 24, 29)
+        (clip.textConfig.numHiddenLayers, clip.textConfig.numAttentionHeads, clip.textConfig.maxPositionEmbeddings) = (
+            2, 2, 10
+        )
+        (clip.visionConfig.hiddenSize, clip.visionConfig.intermediateSize, clip.visionConfig.numHiddenLayers) = (
+            12, 20, 2
+        )
         (clip.visionConfig.numAttentionHeads, clip.visionConfig.imageSize, clip.visionConfig.patchSize) = (2, 16, 8)
         clip.projectionDim = 8
-        try write("scratch-clip", CLIPModel(config: clip), ["input_ids": ids, "pixel_values": pixels], returnLoss: true)
+        try write(
+            "scratch-clip", CLIPModel(config: clip), ["input_ids": ids, "pixel_values": pixels], returnLoss: true)
         try write("scratch-clip-text", CLIPTextModel(config: clip.textConfig), ["input_ids": ids])
         try write("scratch-clip-vision", CLIPVisionModel(config: clip.visionConfig), ["pixel_values": pixels])
     }

@@ -19,11 +19,15 @@ import TestSupport
         let ids = repo["input_ids"]!.toArray(of: Int64.self)
         let textMask = try Tensor(shape: [b, l], scalars: ids.map { $0 == 0 ? Int64(0) : 1 })
         // Regions valid in the compact layout: attn_masks counts text + regions per row.
-        let total = try repo["attn_masks"]!.converted(to: .float64).sum(axes: [1]).toArray(of: Double.self).map(Int.init)
+        let total = try repo["attn_masks"]!.converted(to: .float64).sum(axes: [1]).toArray(of: Double.self).map(
+            Int.init)
         let textLengths = try textMask.converted(to: .float64).sum(axes: [1]).toArray(of: Double.self).map(Int.init)
-        let regionMask = try Tensor(shape: [b, k], scalars: (0..<(b * k)).map { Int64($0 % k < total[$0 / k] - textLengths[$0 / k] ? 1 : 0) })
-        let ember = ModelInput(["input_ids": repo["input_ids"]!, "attention_mask": textMask, "img_feat": repo["img_feat"]!,
-                                "img_pos_feat": repo["img_pos_feat"]!, "img_attention_mask": regionMask])
+        let regionMask = try Tensor(
+            shape: [b, k], scalars: (0..<(b * k)).map { Int64($0 % k < total[$0 / k] - textLengths[$0 / k] ? 1 : 0) })
+        let ember = ModelInput([
+            "input_ids": repo["input_ids"]!, "attention_mask": textMask, "img_feat": repo["img_feat"]!,
+            "img_pos_feat": repo["img_pos_feat"]!, "img_attention_mask": regionMask,
+        ])
         let a = try noGrad { try model.forward(ModelInput(repo)) }, e = try noGrad { try model.forward(ember) }
         #expect(relativeError(e["pooler_output"]!, a["pooler_output"]!) < 1e-5)
         #expect(relativeError(e["itm_logits"]!, a["itm_logits"]!) < 1e-5)
@@ -44,9 +48,12 @@ import TestSupport
         let uniter = try UNITERModel(config: UNITERConfig(contentsOf: fixture.directory + "/config.json")).eval()
         let report = try uniter.loadCheckpoint(directory: fixture.directory, strict: false)
         #expect(report.unexpected.isEmpty)
-        #expect(Set(report.missing) == Set(uniter.namedParameters().map(\.name).filter {
-            $0.hasPrefix("uniter.img_embeddings.") || $0.hasPrefix("itm_output.")
-        }))
+        #expect(
+            Set(report.missing)
+                == Set(
+                    uniter.namedParameters().map(\.name).filter {
+                        $0.hasPrefix("uniter.img_embeddings.") || $0.hasPrefix("itm_output.")
+                    }))
         #expect(throws: ModelError.self) { _ = try UNITERModel.load(directory: fixture.directory) }
         // Text alone through UNITER is BERT (its −10000 mask drops padding as exactly).
         let inputs = try fixture.tensors("inputs")
@@ -63,7 +70,9 @@ import TestSupport
         let model = try UNITERModel(config: UNITERConfig(contentsOf: initial.directory + "/config.json"))
         let report = try model.loadCheckpoint(directory: initial.directory, strict: false)
         #expect(report.unexpected.isEmpty)
-        #expect(!report.missing.isEmpty && report.missing.allSatisfy { $0.hasPrefix("uniter.img_embeddings.") || $0.hasPrefix("itm_output.") })
+        #expect(
+            !report.missing.isEmpty
+                && report.missing.allSatisfy { $0.hasPrefix("uniter.img_embeddings.") || $0.hasPrefix("itm_output.") })
         let full = try ModelFixture("uniter").model().stateDict()
         for (name, value) in model.stateDict() where !report.missing.contains(name) {
             #expect(value.toArray(of: Float.self) == full[name]!.toArray(of: Float.self), "\(name)")
@@ -81,8 +90,10 @@ import TestSupport
         inputs["labels"] = try Tensor(shape: [2], scalars: [Int64(4), 1])
         let out = try noGrad { try model.forward(ModelInput(inputs)) }
         let s = model.stateDict()
-        let hidden = try out["pooler_output"]!.linear(weight: s["vqa_output.0.weight"]!, bias: s["vqa_output.0.bias"]!).gelu()
-        let normed = try hidden.layerNorm([64], weight: s["vqa_output.2.weight"]!, bias: s["vqa_output.2.bias"]!, eps: 1e-12)
+        let hidden = try out["pooler_output"]!.linear(weight: s["vqa_output.0.weight"]!, bias: s["vqa_output.0.bias"]!)
+            .gelu()
+        let normed = try hidden.layerNorm(
+            [64], weight: s["vqa_output.2.weight"]!, bias: s["vqa_output.2.bias"]!, eps: 1e-12)
         let logits = try normed.linear(weight: s["vqa_output.3.weight"]!, bias: s["vqa_output.3.bias"]!)
         #expect(relativeError(out["logits"]!, logits) < 1e-6)
         #expect(relativeError(out["loss"]!, try Loss.crossEntropy(logits, inputs["labels"]!)) < 1e-6)

@@ -15,7 +15,8 @@ import TestSupport
         let clip = try noGrad { try model.forward(ModelInput(["pixel_values": Self.video])) }
         let single = try noGrad { try model.forward(ModelInput(["pixel_values": Self.frames])) }
         #expect(clip["last_hidden_state"]!.shape == [2, 3, 17, 32])
-        #expect(relativeError(clip["last_hidden_state"]!, try single["last_hidden_state"]!.reshaped([2, 3, 17, 32])) == 0)
+        #expect(
+            relativeError(clip["last_hidden_state"]!, try single["last_hidden_state"]!.reshaped([2, 3, 17, 32])) == 0)
         let pooled = try single["pooler_output"]!.reshaped([2, 3, 32]).mean(axes: [1])
         #expect(relativeError(clip["pooler_output"]!, pooled) < 1e-6)
         // A one-frame video is the image.
@@ -27,13 +28,16 @@ import TestSupport
         let model = try Models.load(directory: ModelFixture("vit-classifier").directory).model
         let video = Tensor.randn([2, 4, 3, 32, 32], generator: RandomGenerator(seed: 8))
         let logits = try noGrad { try model.forward(ModelInput(["pixel_values": video]))["logits"]! }
-        let perFrame = try noGrad { try model.forward(ModelInput(["pixel_values": video.reshaped([8, 3, 32, 32])]))["logits"]! }
+        let perFrame = try noGrad {
+            try model.forward(ModelInput(["pixel_values": video.reshaped([8, 3, 32, 32])]))["logits"]!
+        }
         // The classifier is affine, so averaging class tokens equals averaging frame logits.
         #expect(relativeError(logits, try perFrame.reshaped([2, 4, 3]).mean(axes: [1])) < 1e-5)
     }
 
     @Test func clipImageEmbedsPoolBeforeNormalising() throws {
-        let clip = try #require(try Models.load(directory: ModelFixture("clip-first-eos").directory).model as? CLIPModel)
+        let clip = try #require(
+            try Models.load(directory: ModelFixture("clip-first-eos").directory).model as? CLIPModel)
         let out = try noGrad { try clip.forward(ModelInput(["pixel_values": Self.video])) }
         let perFrame = try noGrad { try clip.imageFeatures(pixelValues: Self.frames) }
         let expected = try Loss.normalized(perFrame.reshaped([2, 3, -1]).mean(axes: [1]))
@@ -43,7 +47,11 @@ import TestSupport
 
     @Test func wrongImageSizeIsAnError() throws {
         let model = try Models.load(directory: ModelFixture("vit-model").directory).model
-        #expect(throws: ModelError.input("ViTModel: each image must be [3, 32, 32] (num_channels, image_size), got [3, 30, 30] in pixel_values [2, 3, 30, 30]")) {
+        #expect(
+            throws: ModelError.input(
+                "ViTModel: each image must be [3, 32, 32] (num_channels, image_size), got [3, 30, 30] in pixel_values [2, 3, 30, 30]"
+            )
+        ) {
             _ = try model.forward(ModelInput(["pixel_values": Tensor.zeros([2, 3, 30, 30])]))
         }
     }

@@ -9,14 +9,19 @@ import Testing
     @Test func readsTransformersConfigAndKeepsOtherFields() throws {
         let path = Wav2Vec2Fixture.path("layer-cls-weighted", "config.json")
         let config = try Wav2Vec2Config(contentsOf: path)
-        #expect(config.featExtractNorm == .layer && config.doStableLayerNorm && config.convBias && config.useWeightedLayerSum)
+        #expect(
+            config.featExtractNorm == .layer && config.doStableLayerNorm && config.convBias
+                && config.useWeightedLayerSum)
         #expect(config.convDim == [16, 16, 16] && config.convKernel == [10, 3, 3] && config.numConvPosEmbeddings == 6)
         #expect(config.numLabels == 4 && config.classifierProjSize == 10 && config.hiddenSize == 32)
         #expect(config.extra["tdnn_dim"] != nil)
         // Written back, the fields read the same (and transformers' own fields are all kept).
-        let file = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let file = try JSONDecoder().decode(
+            [String: JSONValue].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(try Wav2Vec2Config(json: config.json) == config)
-        #expect(Set(file.keys).subtracting(["architectures", "dtype", "transformers_version"]).isSubset(of: Set(config.json.keys)))
+        #expect(
+            Set(file.keys).subtracting(["architectures", "dtype", "transformers_version"]).isSubset(
+                of: Set(config.json.keys)))
         let model = Wav2Vec2ForSequenceClassification(config: config)
         #expect(model.configJSON["architectures"] == .array([.string("Wav2Vec2ForSequenceClassification")]))
         #expect(model.configJSON["id2label"] == file["id2label"] && model.configJSON["label2id"] == file["label2id"])

@@ -29,7 +29,8 @@ enum Wav2Vec2Fixture {
     /// strictly, in eval mode.
     static func model(_ name: String, weights: String = "model.safetensors") throws -> any PretrainedModel {
         let config = try config(name)
-        let model: any PretrainedModel = name.hasSuffix("ctc")
+        let model: any PretrainedModel =
+            name.hasSuffix("ctc")
             ? try Wav2Vec2ForCTC(config: config) : Wav2Vec2ForSequenceClassification(config: config)
         try load(model, from: tensors(name, weights))
         model.eval()
@@ -46,7 +47,9 @@ enum Wav2Vec2Fixture {
     }
 
     /// Runs the case's model on its inputs; `masked` passes the attention mask, `labels` the labels.
-    static func run(_ model: any PretrainedModel, _ name: String, masked: Bool = true, labels: Bool = true) throws -> [String: Tensor] {
+    static func run(_ model: any PretrainedModel, _ name: String, masked: Bool = true, labels: Bool = true) throws
+        -> [String: Tensor]
+    {
         let inputs = try tensors(name, "inputs.safetensors")
         var given = ["input_values": inputs["input_values"]!]
         if masked { given["attention_mask"] = inputs["attention_mask"]! }

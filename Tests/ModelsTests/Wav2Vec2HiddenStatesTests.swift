@@ -29,6 +29,8 @@ import Testing
         let model = Wav2Vec2ForSequenceClassification(config: config)
         let input = ["input_values": Tensor.randn([2, 200])]
         #expect(try model.forward(ModelInput(input)).keys.sorted() == ["logits"])
-        #expect(try model.forward(ModelInput(input, outputHiddenStates: true)).keys.filter { $0.hasPrefix("hidden_states") }.count == 3)
+        #expect(
+            try model.forward(ModelInput(input, outputHiddenStates: true)).keys.filter { $0.hasPrefix("hidden_states") }
+                .count == 3)
     }
 }

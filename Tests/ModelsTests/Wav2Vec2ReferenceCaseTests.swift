@@ -19,8 +19,10 @@ import Testing
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/models")
 
-    static let cases: [String] = ["wav2vec2-base-group", "wav2vec2-legacy-weight-norm", "wav2vec2-large-layer",
-                                  "wav2vec2-ctc", "wav2vec2-ctc-layer", "wav2vec2-seqcls"]
+    static let cases: [String] = [
+        "wav2vec2-base-group", "wav2vec2-legacy-weight-norm", "wav2vec2-large-layer",
+        "wav2vec2-ctc", "wav2vec2-ctc-layer", "wav2vec2-seqcls",
+    ]
 
     static func listed(_ name: String) throws -> Case {
         let data = try Data(contentsOf: directory.appendingPathComponent("cases.json"))
@@ -44,7 +46,8 @@ import Testing
         let inputs = try SafeTensors.load(path: Self.file(name, "inputs.safetensors"))
         let expected = try SafeTensors.load(path: Self.file(name, "outputs.safetensors"))
         var actual = try model.forward(ModelInput(inputs))
-        let base = try encoder(inputs["input_values"]!, attentionMask: inputs["attention_mask"], outputHiddenStates: true)
+        let base = try encoder(
+            inputs["input_values"]!, attentionMask: inputs["attention_mask"], outputHiddenStates: true)
         actual["last_hidden_state"] = base.lastHiddenState
         actual["extract_features"] = base.extractFeatures
         for (k, h) in base.hiddenStates.enumerated() { actual["hidden_states.\(k)"] = h }

@@ -26,9 +26,11 @@ import Testing
         let mask = try Tensor(shape: [rows.count, 400], scalars: rows.flatMap { $0 })
         let (valid, lengths) = try model.frameMask(attentionMask: mask, frames: reference.frames)
         #expect(lengths == reference.valid_frames)
-        #expect(valid.converted(to: .int64).toArray(of: Int64.self) == reference.frame_masks.flatMap { $0.map(Int64.init) })
+        #expect(
+            valid.converted(to: .int64).toArray(of: Int64.self) == reference.frame_masks.flatMap { $0.map(Int64.init) })
         let defaults = Wav2Vec2Config()
-        #expect(reference.default_config_samples.map(defaults.frameCount(forSamples:)) == reference.default_config_frames)
+        #expect(
+            reference.default_config_samples.map(defaults.frameCount(forSamples:)) == reference.default_config_frames)
     }
 
     /// Stable (`layer`) variant: an item padded inside a batch gives, on its valid frames, what it
@@ -38,7 +40,8 @@ import Testing
         let inputs = try Wav2Vec2Fixture.tensors("layer-ctc", "inputs.safetensors")
         let batch = try model(inputs["input_values"]!, attentionMask: inputs["attention_mask"]!)
         #expect(batch.frameLengths == [19, 14])
-        let alone = try model(inputs["input_values"]!.select(axis: 0, index: 1).narrow(axis: 0, start: 0, length: 300).unsqueezed(at: 0))
+        let alone = try model(
+            inputs["input_values"]!.select(axis: 0, index: 1).narrow(axis: 0, start: 0, length: 300).unsqueezed(at: 0))
         let padded = try batch.lastHiddenState.select(axis: 0, index: 1).narrow(axis: 0, start: 0, length: 14)
         #expect(relativeError(padded, try alone.lastHiddenState.squeezed(at: 0)) < 1e-4)
         // Pooling covers only the valid frames.
@@ -53,12 +56,18 @@ import Testing
         let g = "encoder.pos_conv_embed.conv.weight_g", v = "encoder.pos_conv_embed.conv.weight_v"
         let original0 = "encoder.pos_conv_embed.conv.parametrizations.weight.original0"
         #expect(ctc.parameterName(forCheckpointKey: "wav2vec2." + g) == "wav2vec2." + original0)
-        #expect(ctc.parameterName(forCheckpointKey: v) == "wav2vec2.encoder.pos_conv_embed.conv.parametrizations.weight.original1")
+        #expect(
+            ctc.parameterName(forCheckpointKey: v)
+                == "wav2vec2.encoder.pos_conv_embed.conv.parametrizations.weight.original1")
         #expect(base.parameterName(forCheckpointKey: "wav2vec2." + g) == original0)
-        #expect(ctc.parameterName(forCheckpointKey: "feature_projection.projection.weight") == "wav2vec2.feature_projection.projection.weight")
+        #expect(
+            ctc.parameterName(forCheckpointKey: "feature_projection.projection.weight")
+                == "wav2vec2.feature_projection.projection.weight")
         #expect(ctc.parameterName(forCheckpointKey: "lm_head.bias") == "lm_head.bias")
         #expect(base.parameterName(forCheckpointKey: "lm_head.bias") == nil)
-        for ignored in ["quantizer.codevectors", "project_q.weight", "project_hid.bias", "classifier.weight", "projector.bias"] {
+        for ignored in [
+            "quantizer.codevectors", "project_q.weight", "project_hid.bias", "classifier.weight", "projector.bias",
+        ] {
             #expect(ctc.parameterName(forCheckpointKey: ignored) == nil, "\(ignored)")
         }
         // Unknown keys pass through, so a load reports them as unexpected.
@@ -74,7 +83,8 @@ import Testing
         let base = Wav2Vec2Model(config: try Wav2Vec2Fixture.config("group-ctc"))
         try Wav2Vec2Fixture.load(base, from: Wav2Vec2Fixture.tensors("group-ctc", "model.safetensors"))
         base.eval()
-        let out = try base.forward(ModelInput(["input_values": Wav2Vec2Fixture.tensors("group-ctc", "inputs.safetensors")["input_values"]!]))
+        let out = try base.forward(
+            ModelInput(["input_values": Wav2Vec2Fixture.tensors("group-ctc", "inputs.safetensors")["input_values"]!]))
         let expected = try Wav2Vec2Fixture.tensors("group-ctc", "outputs.safetensors")
         #expect(relativeError(out["last_hidden_state"]!, expected["nomask.last_hidden_state"]!) < 1e-4)
         #expect(relativeError(out["extract_features"]!, expected["nomask.extract_features"]!) < 1e-4)
@@ -83,10 +93,13 @@ import Testing
     /// MODELS.md §4's greedy-decoding example: merge runs, then drop blanks.
     @Test func greedyDecodingMergesRunsAndDropsBlanks() throws {
         var config = Wav2Vec2Config()
-        (config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads, config.numConvPosEmbeddingGroups) = (8, 0, 1, 1)
+        (config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads, config.numConvPosEmbeddingGroups) = (
+            8, 0, 1, 1
+        )
         let model = try Wav2Vec2ForCTC(config: config)
         let best = [0, 6, 6, 5, 0, 7, 7, 0, 7, 8, 4, 4]
-        let logits = try Tensor(shape: [1, best.count, 32], scalars: best.flatMap { id in (0..<32).map { Float($0 == id ? 1 : 0) } })
+        let logits = try Tensor(
+            shape: [1, best.count, 32], scalars: best.flatMap { id in (0..<32).map { Float($0 == id ? 1 : 0) } })
         #expect(try model.greedyDecode(logits: logits) == [[6, 5, 7, 7, 8, 4]])
         #expect(try model.greedyDecode(logits: logits, frameLengths: [3]) == [[6]])
     }
@@ -106,7 +119,8 @@ import Testing
         #expect(relativeError(try weightNorm.weight(), weightNorm.direction) < 1e-6)
         let x = Tensor.randn([2, 120], generator: RandomGenerator(seed: 6))
         let mask = try Tensor(shape: [2, 120], scalars: (0..<240).map { Int64($0 < 200 ? 1 : 0) })
-        let (logits, loss, encoder) = try model(x, attentionMask: mask, labels: Tensor(shape: [2], scalars: [Int64(2), 0]))
+        let (logits, loss, encoder) = try model(
+            x, attentionMask: mask, labels: Tensor(shape: [2], scalars: [Int64(2), 0]))
         #expect(logits.shape == [2, 3])
         #expect(encoder.lastHiddenState.shape == [2, 11, 16] && encoder.frameLengths == [11, 7])
         try #require(loss).backward()

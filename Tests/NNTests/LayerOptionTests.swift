@@ -10,7 +10,7 @@ import TestSupport
     @Test func multiheadAttentionSequenceFirst() throws {
         let first = MultiheadAttention(embedDim: 8, heads: 2, generator: RandomGenerator(seed: 1))
         let second = MultiheadAttention(embedDim: 8, heads: 2, batchFirst: false, generator: RandomGenerator(seed: 1))
-        let q = Tensor.randn([3, 5, 8], generator: RandomGenerator(seed: 2))   // [B, Lq, D]
+        let q = Tensor.randn([3, 5, 8], generator: RandomGenerator(seed: 2))  // [B, Lq, D]
         let kv = Tensor.randn([3, 4, 8], generator: RandomGenerator(seed: 3))  // [B, Lk, D]
         let expected = try first(query: q, key: kv, value: kv)
         let actual = try second(query: q.transposed(0, 1), key: kv.transposed(0, 1), value: kv.transposed(0, 1))
@@ -20,9 +20,11 @@ import TestSupport
     }
 
     @Test func encoderLayerSequenceFirst() throws {
-        let first = TransformerEncoderLayer(dModel: 8, heads: 2, feedForward: 16, dropout: 0, generator: RandomGenerator(seed: 4))
-        let second = TransformerEncoderLayer(dModel: 8, heads: 2, feedForward: 16, dropout: 0, batchFirst: false,
-                                             generator: RandomGenerator(seed: 4))
+        let first = TransformerEncoderLayer(
+            dModel: 8, heads: 2, feedForward: 16, dropout: 0, generator: RandomGenerator(seed: 4))
+        let second = TransformerEncoderLayer(
+            dModel: 8, heads: 2, feedForward: 16, dropout: 0, batchFirst: false,
+            generator: RandomGenerator(seed: 4))
         let x = Tensor.randn([2, 6, 8], generator: RandomGenerator(seed: 5))  // [B, L, D]
         let actual = try second(x.transposed(0, 1))
         #expect(actual.shape == [6, 2, 8])

@@ -20,11 +20,13 @@ struct LossParityTests {
     }
 
     @Test func ctcLossAndGradient() throws {
-        let mean = try Loss.ctc(logProbs: r["ctc_log_probs"]!, targets: r["ctc_targets"]!, inputLengths: [12, 9], targetLengths: [4, 2])
+        let mean = try Loss.ctc(
+            logProbs: r["ctc_log_probs"]!, targets: r["ctc_targets"]!, inputLengths: [12, 9], targetLengths: [4, 2])
         #expect(relativeError(mean, r["ctc_loss"]!) < 1e-5)
         let logits = try r["ctc_logits"]!.copied().setRequiresGrad()
-        let sum = try Loss.ctc(logProbs: logits.logSoftmax(axis: -1), targets: r["ctc_targets"]!, inputLengths: [12, 9],
-                               targetLengths: [4, 2], reduction: .sum)
+        let sum = try Loss.ctc(
+            logProbs: logits.logSoftmax(axis: -1), targets: r["ctc_targets"]!, inputLengths: [12, 9],
+            targetLengths: [4, 2], reduction: .sum)
         #expect(relativeError(sum, r["ctc_loss_sum"]!) < 1e-5)
         try sum.backward()
         #expect(relativeError(try #require(logits.grad), r["ctc_logits_grad"]!) < 1e-4)
@@ -33,14 +35,17 @@ struct LossParityTests {
     @Test func ctcGradientMatchesFiniteDifferences() throws {
         let lp = try Tensor.randn([6, 2, 4], dtype: .float64, generator: RandomGenerator(seed: 3)).logSoftmax(axis: -1)
         let targets = try Tensor(shape: [3], scalars: [Int64(1), 3, 2])
-        let result = try GradientCheck.run({ x in
-            try Loss.ctc(logProbs: x[0], targets: targets, inputLengths: [6, 5], targetLengths: [2, 1], reduction: .mean)
-        }, inputs: [lp])
+        let result = try GradientCheck.run(
+            { x in
+                try Loss.ctc(
+                    logProbs: x[0], targets: targets, inputLengths: [6, 5], targetLengths: [2, 1], reduction: .mean)
+            }, inputs: [lp])
         #expect(result.maxAbsoluteError <= 1e-6 * max(1, result.scale))
     }
 
     @Test func contrastiveIsSymmetricCrossEntropy() throws {
-        let a = Tensor.randn([4, 3], generator: RandomGenerator(seed: 1)), b = Tensor.randn([4, 3], generator: RandomGenerator(seed: 2))
+        let a = Tensor.randn([4, 3], generator: RandomGenerator(seed: 1)),
+            b = Tensor.randn([4, 3], generator: RandomGenerator(seed: 2))
         let scale = Tensor(scalar: Float(2.0))
         let loss = try Loss.contrastive(a, b, logScale: scale)
         // Recomputed by hand from the definition.
@@ -51,7 +56,11 @@ struct LossParityTests {
     }
 
     @Test func crossEntropyRejectsOutOfRangeLabels() throws {
-        #expect(throws: TensorError.self) { try Loss.crossEntropy(Tensor.zeros([2, 3]), Tensor(shape: [2], scalars: [Int64(0), 3])) }
-        #expect(throws: TensorError.self) { try Loss.crossEntropy(Tensor.zeros([2, 3]), Tensor(shape: [3], scalars: [Int64(0), 1, 1])) }
+        #expect(throws: TensorError.self) {
+            try Loss.crossEntropy(Tensor.zeros([2, 3]), Tensor(shape: [2], scalars: [Int64(0), 3]))
+        }
+        #expect(throws: TensorError.self) {
+            try Loss.crossEntropy(Tensor.zeros([2, 3]), Tensor(shape: [3], scalars: [Int64(0), 1, 1]))
+        }
     }
 }

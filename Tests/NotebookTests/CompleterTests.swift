@@ -18,7 +18,8 @@ import Testing
     }
 
     @Test func methodsAfterAColonFollowIndexTables() {
-        let c = completer("""
+        let c = completer(
+            """
             Class = {} Class.__index = Class
             function Class.speak() end
             obj = setmetatable({name = 'x'}, Class)

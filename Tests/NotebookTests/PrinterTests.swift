@@ -24,7 +24,8 @@ import Testing
 
     @Test func metamethodsOtherThanTostringNeverRun() {
         let s = QuietSession()
-        s.run("""
+        s.run(
+            """
             calls = 0
             local mt = {__index = function() calls = calls + 1 end, __len = function() calls = calls + 1 return 1 end,
                         __pairs = function() calls = calls + 1 return next, {} end}
@@ -46,18 +47,19 @@ import Testing
     @Test func multiLineValuesStayIndentedInTables() {
         let s = QuietSession()
         s.run("m = setmetatable({}, {__tostring = function() return 'Matrix\\n[[1, 2],\\n [3, 4]]' end})")
-        #expect(s.run("{a = m, b = {c = m}}").result == """
-            {
-              a = Matrix
-              [[1, 2],
-               [3, 4]],
-              b = {
-                c = Matrix
-                [[1, 2],
-                 [3, 4]]
-              }
-            }
-            """)
+        #expect(
+            s.run("{a = m, b = {c = m}}").result == """
+                {
+                  a = Matrix
+                  [[1, 2],
+                   [3, 4]],
+                  b = {
+                    c = Matrix
+                    [[1, 2],
+                     [3, 4]]
+                  }
+                }
+                """)
     }
 
     @Test func bigTablesAreCut() {

@@ -130,7 +130,9 @@ private func temporaryPath(_ name: String) -> String {
         #expect(third?.first?["text"] as? [String] == ["hello\n", "no newline"])
         let failed = cells[3]["outputs"] as? [[String: Any]]
         #expect(failed?.first?["output_type"] as? String == "error")
-        #expect(failed?.first?["ename"] is String && failed?.first?["evalue"] is String && failed?.first?["traceback"] is [String])
+        #expect(
+            failed?.first?["ename"] is String && failed?.first?["evalue"] is String
+                && failed?.first?["traceback"] is [String])
     }
 
     @Test func exportFromASavedScriptSplitsOutputAndValue() {

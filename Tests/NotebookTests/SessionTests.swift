@@ -137,7 +137,9 @@ final class QuietSession {
 
     @Test func strictGlobalsNeverRaiseFromSwift() {
         let s = QuietSession()
-        s.run("setmetatable(_G, {__newindex = function(_, k) error('undeclared ' .. k, 2) end, __index = function(_, k) error('undefined ' .. k, 2) end})")
+        s.run(
+            "setmetatable(_G, {__newindex = function(_, k) error('undeclared ' .. k, 2) end, __index = function(_, k) error('undefined ' .. k, 2) end})"
+        )
         #expect(s.run("1 + 1").result == "2")  // `_` and `Out` are written raw
         #expect(s.run("_").result == "2")
         let undeclared = s.run("local a = 1")

@@ -43,7 +43,9 @@ import Testing
         let s = QuietSession()
         let record = s.run("x = 1\n\nx + nil")
         #expect(record.status == .error)
-        #expect(record.error?.hasPrefix("[\(record.number)]:3: attempt to perform arithmetic") == true, "\(record.error ?? "")")
+        #expect(
+            record.error?.hasPrefix("[\(record.number)]:3: attempt to perform arithmetic") == true,
+            "\(record.error ?? "")")
     }
 
     @Test func savedAsValidLuaAndReplayed() {

@@ -13,7 +13,9 @@ struct KernelTests {
         let n = 20_001
         let lo: Double = name == "log" ? 1e-30 : -90, hi: Double = name == "log" ? 1e30 : 90
         let xs: [Double] = (0..<n).map { i in
-            name == "log" ? exp(log(lo) + (log(hi) - log(lo)) * Double(i) / Double(n - 1)) : lo + (hi - lo) * Double(i) / Double(n - 1)
+            name == "log"
+                ? exp(log(lo) + (log(hi) - log(lo)) * Double(i) / Double(n - 1))
+                : lo + (hi - lo) * Double(i) / Double(n - 1)
         }
         let x32 = try Tensor(shape: [n], scalars: xs.map(Float.init))
         let y: Tensor
@@ -38,7 +40,9 @@ struct KernelTests {
             // 0.5·x·(1 + tanh(u)) written as x·sigmoid(2u), which does not cancel in the tail.
             default: want = x / (1 + exp(-2 * 0.7978845608028654 * (x + 0.044715 * x * x * x)))
             }
-            if want.isInfinite || Float(want).isInfinite { #expect(g == Double(Float(want)), "\(name)(\(x))"); continue }
+            if want.isInfinite || Float(want).isInfinite {
+                #expect(g == Double(Float(want)), "\(name)(\(x))"); continue
+            }
             // Results this close to the bottom of the float range may come out as zero (an
             // intermediate e^x underflows); elsewhere the error is relative.
             if abs(want) < 1e-30 {
@@ -89,7 +93,10 @@ struct KernelTests {
             #expect(relativeError(try narrow.matmul(bn), try naive(narrow.contiguous(), bn.contiguous())) < 1e-5)
         }
         let batched = try a.matmul(b)
-        for i in 0..<3 { #expect(relativeError(try batched.select(axis: 0, index: i), try naive(a.select(axis: 0, index: i), b)) < 1e-5) }
+        for i in 0..<3 {
+            #expect(
+                relativeError(try batched.select(axis: 0, index: i), try naive(a.select(axis: 0, index: i), b)) < 1e-5)
+        }
     }
 
     /// Results do not depend on the number of threads.
@@ -133,7 +140,9 @@ struct KernelTests {
     }
 
     @Test func blasKernelChoice() {
-        #expect(BLAS.preferredCoreType(cpuFlags: ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]) == "SkylakeX")
+        #expect(
+            BLAS.preferredCoreType(cpuFlags: ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"])
+                == "SkylakeX")
         #expect(BLAS.preferredCoreType(cpuFlags: ["avx2", "fma", "avx512f"]) == "Haswell")
         #expect(BLAS.preferredCoreType(cpuFlags: ["sse4_2"]) == nil)
         #expect(BLAS.kernelVerified)

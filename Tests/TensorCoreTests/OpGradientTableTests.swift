@@ -14,8 +14,10 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
     let eps: Double
     let f: @Sendable ([Tensor]) throws -> Tensor
 
-    init(_ name: String, _ shapes: [[Int]], _ domain: Domain = .any, eps: Double = 1e-6,
-         _ f: @escaping @Sendable ([Tensor]) throws -> Tensor) {
+    init(
+        _ name: String, _ shapes: [[Int]], _ domain: Domain = .any, eps: Double = 1e-6,
+        _ f: @escaping @Sendable ([Tensor]) throws -> Tensor
+    ) {
         self.name = name
         self.shapes = shapes
         self.domain = domain
@@ -69,7 +71,9 @@ let gradientCases: [GradientCase] = [
     GradientCase("where", [[3, 4], [3, 4], [3, 4]]) { try Tensor.where($0[2].gt(0), $0[0], $0[1]) },
     GradientCase("masked_fill", [[3, 4], [4]]) { try $0[0].maskedFill($0[1].gt(0), -2) },
     // The round trip rounds to float32 (relative error 6e-8), so the step must dwarf that.
-    GradientCase("to float32 and back", [[5]], eps: 0.25) { try $0[0].converted(to: .float32).converted(to: .float64) * 1 },
+    GradientCase("to float32 and back", [[5]], eps: 0.25) {
+        try $0[0].converted(to: .float32).converted(to: .float64) * 1
+    },
     // Reductions.
     GradientCase("sum all", [[3, 4]]) { try $0[0].sum() },
     GradientCase("sum axes keepdim", [[2, 3, 4]]) { try $0[0].sum(axes: [0, 2], keepingAxes: true) },
@@ -88,7 +92,9 @@ let gradientCases: [GradientCase] = [
     GradientCase("softmax last", [[3, 7]]) { try $0[0].softmax(axis: -1) },
     GradientCase("softmax middle", [[2, 5, 3]]) { try $0[0].softmax(axis: 1) },
     GradientCase("log_softmax", [[3, 7]]) { try $0[0].logSoftmax(axis: 1) },
-    GradientCase("layer_norm", [[2, 3, 8], [8], [8]]) { try $0[0].layerNorm([8], weight: $0[1], bias: $0[2], eps: 1e-5) },
+    GradientCase("layer_norm", [[2, 3, 8], [8], [8]]) {
+        try $0[0].layerNorm([8], weight: $0[1], bias: $0[2], eps: 1e-5)
+    },
     GradientCase("layer_norm no affine", [[4, 2, 5]]) { try $0[0].layerNorm([2, 5]) },
     GradientCase("group_norm", [[2, 6, 5], [6], [6]]) { try $0[0].groupNorm(groups: 3, weight: $0[1], bias: $0[2]) },
     // Products and convolutions.
@@ -120,7 +126,9 @@ let gradientCases: [GradientCase] = [
     },
     GradientCase("cat", [[2, 3], [2, 2]]) { try Tensor.cat([$0[0], $0[1]], axis: 1) },
     GradientCase("stack", [[2, 3], [2, 3]]) { try Tensor.stack([$0[0], $0[1]], axis: 1) },
-    GradientCase("split", [[5, 2]]) { x in let p = try x[0].split(size: 2); return try p[0] * p[2].sum() + p[1].sum() },
+    GradientCase("split", [[5, 2]]) { x in
+        let p = try x[0].split(size: 2); return try p[0] * p[2].sum() + p[1].sum()
+    },
     GradientCase("dropout", [[30]]) { try $0[0].dropout(p: 0.3, generator: RandomGenerator(seed: 11)) },
     // Views.
     GradientCase("select", [[3, 4]]) { try $0[0].select(axis: 1, index: -1) },
@@ -139,8 +147,9 @@ struct OpGradientTableTests {
     func autogradMatchesFiniteDifferences(_ c: GradientCase) throws {
         let result = try GradientCheck.run(c.f, inputs: c.inputs(seed: 42), eps: c.eps)
         #expect(result.checked > 0)
-        #expect(result.maxAbsoluteError <= 1e-6 * max(1, result.scale),
-                "\(c.name): max |autograd − numeric| = \(result.maxAbsoluteError)")
+        #expect(
+            result.maxAbsoluteError <= 1e-6 * max(1, result.scale),
+            "\(c.name): max |autograd − numeric| = \(result.maxAbsoluteError)")
     }
 
     @Test(arguments: gradientCases)

@@ -32,4 +32,3 @@ struct PNGTests {
         #expect(throws: TensorError.self) { try PNG.encode(width: 2, height: 2, channels: 3, pixels: [1, 2, 3]) }
     }
 }
-

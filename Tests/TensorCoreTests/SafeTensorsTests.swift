@@ -11,15 +11,20 @@ struct SafeTensorsTests {
         let value: Double
         init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let d = try? c.decode(Double.self) { value = d } else { value = try c.decode(String.self) == "inf" ? .infinity : -.infinity }
+            if let d = try? c.decode(Double.self) {
+                value = d
+            } else {
+                value = try c.decode(String.self) == "inf" ? .infinity : -.infinity
+            }
         }
     }
 
     /// Every dtype written by the Python package reads back with the exact values.
     @Test func readsPythonWrittenDtypes() throws {
         let file = try SafeTensorsFile(path: Fixtures.path("tensor/dtypes.safetensors"))
-        let expected = try JSONDecoder().decode([String: Expected].self,
-                                                from: Data(contentsOf: URL(filePath: Fixtures.path("tensor/dtypes.json"))))
+        let expected = try JSONDecoder().decode(
+            [String: Expected].self,
+            from: Data(contentsOf: URL(filePath: Fixtures.path("tensor/dtypes.json"))))
         #expect(file.metadata == ["format": "pt", "note": "ember fixture"])
         #expect(Set(file.names) == Set(expected.keys))
         for (name, e) in expected {
@@ -45,7 +50,9 @@ struct SafeTensorsTests {
     @Test func writesAndReadsBack() throws {
         let dir = try Fixtures.temporaryDirectory("st")
         let original = try SafeTensors.load(path: Fixtures.path("tensor/dtypes.safetensors"))
-        var tensors = original.filter { ["f32", "f64", "f16", "bf16", "i64", "bool", "scalar", "empty"].contains($0.key) }
+        var tensors = original.filter {
+            ["f32", "f64", "f16", "bf16", "i64", "bool", "scalar", "empty"].contains($0.key)
+        }
         tensors["strided"] = try Tensor.arange(0, 12, dtype: .float32).reshaped([3, 4]).t()
         let path = dir + "/out.safetensors"
         try SafeTensors.save(tensors, metadata: ["format": "pt"], to: path)
@@ -97,7 +104,8 @@ struct SafeTensorsTests {
     /// A zero-size tensor may share its offset with a neighbour (it occupies no bytes); the
     /// overlap check once rejected this depending on dictionary order.
     @Test func acceptsZeroSizeTensorAtANeighboursOffset() throws {
-        let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"e":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},"z":{"dtype":"F32","shape":[0],"data_offsets":[8,8]}}"#
+        let header =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"e":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},"z":{"dtype":"F32","shape":[0],"data_offsets":[8,8]}}"#
         let h = Array(header.utf8)
         let bytes = withUnsafeBytes(of: UInt64(h.count).littleEndian, Array.init) + h + [UInt8](repeating: 0, count: 8)
         let path = try Fixtures.temporaryDirectory("zero") + "/z.safetensors"
@@ -111,14 +119,18 @@ struct SafeTensorsTests {
     private func brokenFile(_ kind: String) -> [UInt8] {
         func file(_ header: String, data: Int) -> [UInt8] {
             let h = Array(header.utf8)
-            return withUnsafeBytes(of: UInt64(h.count).littleEndian, Array.init) + h + [UInt8](repeating: 0, count: data)
+            return withUnsafeBytes(of: UInt64(h.count).littleEndian, Array.init) + h
+                + [UInt8](repeating: 0, count: data)
         }
         switch kind {
         case "truncated": return [1, 0, 0]
         case "header-too-long": return withUnsafeBytes(of: UInt64(1000).littleEndian, Array.init) + Array("{}".utf8)
         case "garbled": return file("{\"a\": [1, 2", data: 0)
         case "out-of-range": return file(#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, data: 8)
-        case "overlap": return file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: 12)
+        case "overlap":
+            return file(
+                #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
+                data: 12)
         case "wrong-size": return file(#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,12]}}"#, data: 12)
         default: return file(#"{"a":{"dtype":"Q7","shape":[1],"data_offsets":[0,1]}}"#, data: 1)
         }

@@ -33,8 +33,17 @@ struct TorchParityTests {
     }
 
     @Test func convolutionsAndGroupNorm() throws {
-        check(try r["img"]!.conv2d(weight: r["w2"]!, options: Conv2DOptions(stride: (2, 1), padding: (1, 2), dilation: (1, 2), groups: 2)), "conv2d")
-        check(try r["seq"]!.conv1d(weight: r["w1"]!, bias: Tensor.linspace(-1, 1, count: 6), stride: 3, padding: 2, dilation: 2, groups: 2), "conv1d")
-        check(try r["img"]!.groupNorm(groups: 2, weight: Tensor.linspace(0.5, 2, count: 4), bias: Tensor.linspace(-1, 1, count: 4)), "group_norm")
+        check(
+            try r["img"]!.conv2d(
+                weight: r["w2"]!, options: Conv2DOptions(stride: (2, 1), padding: (1, 2), dilation: (1, 2), groups: 2)),
+            "conv2d")
+        check(
+            try r["seq"]!.conv1d(
+                weight: r["w1"]!, bias: Tensor.linspace(-1, 1, count: 6), stride: 3, padding: 2, dilation: 2, groups: 2),
+            "conv1d")
+        check(
+            try r["img"]!.groupNorm(
+                groups: 2, weight: Tensor.linspace(0.5, 2, count: 4), bias: Tensor.linspace(-1, 1, count: 4)),
+            "group_norm")
     }
 }

@@ -6,8 +6,11 @@ struct ViewTests {
     let x = try! Tensor.arange(0, 24, dtype: .float32).reshaped([2, 3, 4])
 
     @Test func viewsShareStorage() throws {
-        for v in [try x.select(axis: 1, index: 2), try x.narrow(axis: 2, start: 1, length: 2), try x.permuted([2, 0, 1]),
-                  try x.transposed(0, 2), try x.unsqueezed(at: 1), try x.reshaped([6, 4]), try x.flattened(), try x[0].expanded(to: [5, 3, 4])] {
+        for v in [
+            try x.select(axis: 1, index: 2), try x.narrow(axis: 2, start: 1, length: 2), try x.permuted([2, 0, 1]),
+            try x.transposed(0, 2), try x.unsqueezed(at: 1), try x.reshaped([6, 4]), try x.flattened(),
+            try x[0].expanded(to: [5, 3, 4]),
+        ] {
             #expect(v.storage === x.storage)
         }
     }
@@ -15,7 +18,8 @@ struct ViewTests {
     @Test func selectNarrowValues() throws {
         #expect(try x.select(axis: 1, index: 2).scalars == [8, 9, 10, 11, 20, 21, 22, 23])
         #expect(try x.select(axis: -1, index: -1).scalars == [3, 7, 11, 15, 19, 23])
-        #expect(try x.narrow(axis: 2, start: 1, length: 2).select(axis: 0, index: 1).scalars == [13, 14, 17, 18, 21, 22])
+        #expect(
+            try x.narrow(axis: 2, start: 1, length: 2).select(axis: 0, index: 1).scalars == [13, 14, 17, 18, 21, 22])
     }
 
     @Test func permuteAndContiguous() throws {
@@ -38,7 +42,10 @@ struct ViewTests {
 
     @Test func expandRules() throws {
         let c = try Tensor(shape: [3, 1], scalars: [Float(1), 2, 3])
-        #expect(try c.expanded(to: [2, 3, 4]).scalars == [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3])
+        #expect(
+            try c.expanded(to: [2, 3, 4]).scalars == [
+                1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
+            ])
         #expect(throws: TensorError.self) { try c.expanded(to: [3, 2, 4]) }
         #expect(try c.expanded(to: [-1, 5]).shape == [3, 5])
     }

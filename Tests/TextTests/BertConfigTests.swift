@@ -23,8 +23,10 @@ import Text
 /// (speed is measured in scripts/bench, not here).
 @Test func largeCaptionBatch() throws {
     let tok = try Tokenizer.load(Fixture.path("clip"))
-    let words = ["a", "screen", "recording", "of", "someone", "typing", "code", "while", "talking", "about",
-                 "the", "loss", "curve", "in", "terminal", "window", "with", "browser", "open", "3", "tabs"]
+    let words = [
+        "a", "screen", "recording", "of", "someone", "typing", "code", "while", "talking", "about",
+        "the", "loss", "curve", "in", "terminal", "window", "with", "browser", "open", "3", "tabs",
+    ]
     let captions = (0..<5000).map { index in
         (0..<12).map { words[(index * 7 + $0 * 3) % words.count] }.joined(separator: " ") + " #\(index % 50)"
     }
@@ -33,5 +35,7 @@ import Text
     let longest = batch.inputIds.map(\.count).max()!
     #expect(batch.inputIds.allSatisfy { $0.count == longest })
     for i in 0..<100 where captions[i] == captions[i + 2100] { #expect(batch.inputIds[i] == batch.inputIds[i + 2100]) }
-    #expect(batch.inputIds[0] == tok.encode(captions[0]) + [Int](repeating: tok.padTokenId!, count: longest - tok.encode(captions[0]).count))
+    #expect(
+        batch.inputIds[0] == tok.encode(captions[0])
+            + [Int](repeating: tok.padTokenId!, count: longest - tok.encode(captions[0]).count))
 }

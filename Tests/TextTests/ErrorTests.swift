@@ -26,7 +26,8 @@ func tokenizerError(_ body: () throws -> Any) -> TokenizerError? {
 }
 
 /// A tiny CLIP-style vocabulary: enough byte symbols for "ab" plus the two specials.
-private let tinyVocab = #"{"a": 0, "b": 1, "a</w>": 2, "b</w>": 3, "ab</w>": 4, "<|startoftext|>": 5, "<|endoftext|>": 6}"#
+private let tinyVocab =
+    #"{"a": 0, "b": 1, "a</w>": 2, "b</w>": 3, "ab</w>": 4, "<|startoftext|>": 5, "<|endoftext|>": 6}"#
 
 @Suite struct ErrorTests {
     @Test func missingPath() {
@@ -70,8 +71,11 @@ private let tinyVocab = #"{"a": 0, "b": 1, "a</w>": 2, "b</w>": 3, "ab</w>": 4, 
     @Test func vocabJSONNotAnObject() throws {
         let folder = try temporaryFolder(["vocab.json": "[1, 2]", "merges.txt": "a b\n"])
         let error = tokenizerError { try Tokenizer.load(folder) }
-        #expect(error == TokenizerError(file: folder + "/vocab.json",
-                                        reason: "expected a JSON object mapping tokens to ids"))
+        #expect(
+            error
+                == TokenizerError(
+                    file: folder + "/vocab.json",
+                    reason: "expected a JSON object mapping tokens to ids"))
     }
 
     @Test func vocabTxtWithoutSpecialTokens() throws {
@@ -95,12 +99,18 @@ private let tinyVocab = #"{"a": 0, "b": 1, "a</w>": 2, "b</w>": 3, "ab</w>": 4, 
 
     /// The real MiniLM tokenizer.json with one field changed must fail naming that field.
     @Test(arguments: [
-        ("model", #"{"type": "Unigram", "vocab": {"a": 0}}"#, "model.type: 'Unigram' is not supported (BPE or WordPiece)"),
+        (
+            "model", #"{"type": "Unigram", "vocab": {"a": 0}}"#,
+            "model.type: 'Unigram' is not supported (BPE or WordPiece)"
+        ),
         ("normalizer", #"{"type": "NFKC"}"#, "normalizer.type: normalizer 'NFKC' is not supported"),
         ("pre_tokenizer", #"{"type": "Metaspace"}"#, "pre_tokenizer.type: pre-tokenizer 'Metaspace' is not supported"),
         ("post_processor", #"{"type": "ByteLevel"}"#, "post_processor.type: 'ByteLevel' is not supported"),
         ("decoder", #"{"type": "Metaspace"}"#, "decoder.type: 'Metaspace' is not supported"),
-        ("added_tokens", #"[{"id": 0, "content": "[PAD]", "lstrip": true}]"#, "added_tokens[0].lstrip: true is not supported ('[PAD]')"),
+        (
+            "added_tokens", #"[{"id": 0, "content": "[PAD]", "lstrip": true}]"#,
+            "added_tokens[0].lstrip: true is not supported ('[PAD]')"
+        ),
     ])
     func unsupportedTokenizerJSONField(field: String, replacement: String, reason: String) throws {
         let original = try String(contentsOfFile: Fixture.path("minilm/tokenizer.json"), encoding: .utf8)

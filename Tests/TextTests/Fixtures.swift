@@ -91,12 +91,14 @@ struct Fixture: Decodable {
 
 extension Fixture.BatchCase.Options {
     var batchOptions: BatchOptions {
-        let padding: Padding = switch self.padding {
-        case "longest": .longest
-        case "max_length": .maxLength
-        default: .none
-        }
-        return BatchOptions(maxLength: maxLength, padding: padding, truncation: truncation,
-                            addSpecialTokens: addSpecialTokens ?? true)
+        let padding: Padding =
+            switch self.padding {
+            case "longest": .longest
+            case "max_length": .maxLength
+            default: .none
+            }
+        return BatchOptions(
+            maxLength: maxLength, padding: padding, truncation: truncation,
+            addSpecialTokens: addSpecialTokens ?? true)
     }
 }

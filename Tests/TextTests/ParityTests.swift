@@ -18,8 +18,9 @@ import Text
         let tok = try fixture.tokenizer()
         for (index, item) in fixture.encode.enumerated() {
             #expect(tok.encode(item.text) == item.ids, "corpus[\(index)] \(item.text.debugDescription)")
-            #expect(tok.encode(item.text, special: false) == item.idsNoSpecial,
-                    "corpus[\(index)] without specials \(item.text.debugDescription)")
+            #expect(
+                tok.encode(item.text, special: false) == item.idsNoSpecial,
+                "corpus[\(index)] without specials \(item.text.debugDescription)")
         }
     }
 

@@ -89,7 +89,9 @@ import Train
         }
         #expect(throws: TensorError.self) { try ConfusionMatrix(predictions: [0, 3], labels: [0, 1], classCount: 2) }
         #expect(throws: TensorError.self) { try ConfusionMatrix(predictions: [0, -1], labels: [0, 1]) }
-        #expect(throws: TensorError.self) { try Metrics.topKAccuracy(try matrix([[1, 2]]), labels: try ids([2]), k: 1) }
+        #expect(throws: TensorError.self) {
+            try Metrics.topKAccuracy(try matrix([[1, 2]]), labels: try ids([2]), k: 1)
+        }
         #expect(throws: TensorError.self) { try Metrics.recallAtK(try matrix([[1], [2]]), ks: [1]) }
         #expect(throws: TensorError.self) { try Metrics.accuracy(Tensor.zeros([2, 2, 2]), labels: try ids([0, 1])) }
     }

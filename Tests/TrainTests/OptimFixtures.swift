@@ -69,14 +69,16 @@ struct OptimCase: Decodable {
         case "SGD":
             let base = try SGD.Options(values: defaults, defaults: SGD.Options())
             let groups = try self.groups.map {
-                ParameterGroup($0.params.map { parameters[$0] }, options: try SGD.Options(values: $0.options, defaults: base))
+                ParameterGroup(
+                    $0.params.map { parameters[$0] }, options: try SGD.Options(values: $0.options, defaults: base))
             }
             return try SGD(groups: groups, defaults: base)
         default:
             let adamW = optimizer == "AdamW"
             let base = try Adam.Options(values: defaults, defaults: adamW ? .adamW() : Adam.Options())
             let groups = try self.groups.map {
-                ParameterGroup($0.params.map { parameters[$0] }, options: try Adam.Options(values: $0.options, defaults: base))
+                ParameterGroup(
+                    $0.params.map { parameters[$0] }, options: try Adam.Options(values: $0.options, defaults: base))
             }
             return adamW ? try Adam.adamW(groups: groups, defaults: base) : try Adam(groups: groups, defaults: base)
         }
@@ -89,7 +91,8 @@ struct OptimCase: Decodable {
         case "constant": return try LearningRateSchedule(optimizer, .constant(warmup: s.warmup!))
         case "linear": return try LearningRateSchedule(optimizer, .linear(warmup: s.warmup!, total: s.total!))
         case "cosine":
-            return try LearningRateSchedule.cosine(optimizer, warmup: s.warmup!, total: s.total!, minLearningRate: s.minLr!)
+            return try LearningRateSchedule.cosine(
+                optimizer, warmup: s.warmup!, total: s.total!, minLearningRate: s.minLr!)
         default: return try LearningRateSchedule(optimizer, .step(size: s.stepSize!, gamma: s.gamma!))
         }
     }

@@ -85,8 +85,10 @@ import Train
 
     @Test func learningRatesAreSetPerGroup() throws {
         let (a, b) = (try parameter([0]), try parameter([0]))
-        let sgd = try SGD(groups: [ParameterGroup([a], options: SGD.Options(learningRate: 0.1)),
-                                   ParameterGroup([b], options: SGD.Options(learningRate: 0.2))])
+        let sgd = try SGD(groups: [
+            ParameterGroup([a], options: SGD.Options(learningRate: 0.1)),
+            ParameterGroup([b], options: SGD.Options(learningRate: 0.2)),
+        ])
         #expect(sgd.learningRates == [0.1, 0.2])
         sgd.learningRates = [1, 2]
         a.grad = Tensor.ones([1])
@@ -98,10 +100,16 @@ import Train
 
     @Test func optionsByPyTorchName() throws {
         let o = try Adam.Options(values: ["lr": 0.5, "beta2": 0.9, "amsgrad": 1], defaults: .adamW())
-        #expect(o == Adam.Options(learningRate: 0.5, beta2: 0.9, weightDecay: 0.01, amsgrad: true, decoupledWeightDecay: true))
+        #expect(
+            o
+                == Adam.Options(
+                    learningRate: 0.5, beta2: 0.9, weightDecay: 0.01, amsgrad: true, decoupledWeightDecay: true))
         #expect(try Adam.Options(values: o.values, defaults: Adam.Options()) == o)
-        #expect(throws: TensorError.invalidArgument(
-            "SGD: unknown option 'momentun' (expected one of lr, momentum, dampening, weight_decay, nesterov, maximize)")) {
+        #expect(
+            throws: TensorError.invalidArgument(
+                "SGD: unknown option 'momentun' (expected one of lr, momentum, dampening, weight_decay, nesterov, maximize)"
+            )
+        ) {
             try SGD.Options(values: ["momentun": 0.9], defaults: SGD.Options())
         }
     }
@@ -114,7 +122,9 @@ import Train
         }
         #expect(throws: TensorError.self) { try SGD([try p * 2]) }  // not a leaf
         #expect(throws: TensorError.self) { try SGD([Tensor.zeros([2], dtype: .float64)]) }
-        #expect(throws: TensorError.invalidArgument("SGD: parameter 2 of group 1 appears more than once among the groups")) {
+        #expect(
+            throws: TensorError.invalidArgument("SGD: parameter 2 of group 1 appears more than once among the groups")
+        ) {
             try SGD([p, p])
         }
         #expect(throws: TensorError.invalidArgument("SGD: Nesterov momentum requires a momentum and zero dampening")) {

@@ -28,7 +28,9 @@ import Train
             for (i, p) in params.enumerated() { p.grad = tensors["grad.\(t).\(i)"]?.copied() }
             if let clip = c.clip {
                 let norm = try clipGradNorm(params, maxNorm: clip.maxNorm, normType: clip.normType)
-                #expect(abs(norm - c.norms[t]) <= 1e-6 * max(1, c.norms[t]), "\(name) step \(t): norm \(norm) vs \(c.norms[t])")
+                #expect(
+                    abs(norm - c.norms[t]) <= 1e-6 * max(1, c.norms[t]),
+                    "\(name) step \(t): norm \(norm) vs \(c.norms[t])")
             }
             for (lr, expected) in zip(optimizer.learningRates, c.lrs[t]) {
                 #expect(abs(lr - expected) <= 1e-12 * max(1, expected), "\(name) step \(t): lr \(lr) vs \(expected)")

@@ -18,7 +18,9 @@ import Train
     }
 
     /// Runs steps `range`, giving parameter 2 no gradient on step 1 (so step counts differ).
-    static func run(_ optimizer: any Optimizer, _ schedule: LearningRateSchedule, _ params: [Tensor], steps range: Range<Int>) throws {
+    static func run(
+        _ optimizer: any Optimizer, _ schedule: LearningRateSchedule, _ params: [Tensor], steps range: Range<Int>
+    ) throws {
         for t in range {
             for (i, p) in params.enumerated() {
                 p.grad = (t == 1 && i == 2) ? nil : gradient(step: t, index: i, shape: p.shape)
@@ -35,8 +37,10 @@ import Train
         case "SGD": return try SGD(p, SGD.Options(learningRate: 0.1, momentum: 0.9, nesterov: true))
         case "Adam": return try Adam(p, Adam.Options(learningRate: 0.01, amsgrad: true))
         default:
-            return try Adam.adamW(groups: [ParameterGroup([p[0]], options: .adamW()),
-                                           ParameterGroup([p[1], p[2]], options: Adam.Options(learningRate: 0.05))])
+            return try Adam.adamW(groups: [
+                ParameterGroup([p[0]], options: .adamW()),
+                ParameterGroup([p[1], p[2]], options: Adam.Options(learningRate: 0.05)),
+            ])
         }
     }
 

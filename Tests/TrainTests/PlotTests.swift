@@ -19,10 +19,12 @@ import Train
     }
 
     @Test func lineChartSVGHasTheSeriesTicksAndLegend() throws {
-        var chart = LineChart(title: "Loss <train & val>", series: [
-            LineChart.Series(name: "train", values: [2.3, 1.9, 1.2, .nan, 0.8, 0.6]),
-            try LineChart.Series(name: "validation", x: [2, 4, 6], y: [2.0, 1.1, 0.9]),
-        ])
+        var chart = LineChart(
+            title: "Loss <train & val>",
+            series: [
+                LineChart.Series(name: "train", values: [2.3, 1.9, 1.2, .nan, 0.8, 0.6]),
+                try LineChart.Series(name: "validation", x: [2, 4, 6], y: [2.0, 1.1, 0.9]),
+            ])
         chart.yLabel = "cross-entropy"
         let svg = chart.svg()
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"880\" height=\"520\""))

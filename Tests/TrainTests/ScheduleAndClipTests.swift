@@ -6,7 +6,9 @@ import Train
 /// Schedule factors and gradient clipping on hand-computed cases.
 @Suite struct ScheduleAndClipTests {
     func optimizer(_ lrs: [Double]) throws -> SGD {
-        let groups = try lrs.map { ParameterGroup([try Tensor.zeros([1]).setRequiresGrad()], options: SGD.Options(learningRate: $0)) }
+        let groups = try lrs.map {
+            ParameterGroup([try Tensor.zeros([1]).setRequiresGrad()], options: SGD.Options(learningRate: $0))
+        }
         return try SGD(groups: groups, defaults: SGD.Options(learningRate: lrs[0]))
     }
 
@@ -58,7 +60,9 @@ import Train
         }
         #expect(throws: TensorError.self) { try LearningRateSchedule(opt, .step(size: 0, gamma: 0.1)) }
         let cosine = try LearningRateSchedule(opt, .cosine(warmup: 0, total: 5, cycles: 0.5, minRate: 0))
-        #expect(throws: TensorError.self) { try cosine.restore(.init(kind: .constant(warmup: 1), baseLearningRates: [1], step: 0)) }
+        #expect(throws: TensorError.self) {
+            try cosine.restore(.init(kind: .constant(warmup: 1), baseLearningRates: [1], step: 0))
+        }
     }
 
     @Test func clipScalesToTheMaxNorm() throws {

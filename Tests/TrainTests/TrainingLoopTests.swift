@@ -30,8 +30,10 @@ import Train
         let rng = RandomGenerator(seed: seed)
         return try [(48, 2), (48, 48), (4, 48)].flatMap { out, fanIn -> [Tensor] in
             let bound = 1 / Double(fanIn).squareRoot()
-            return [try Tensor.uniform([out, fanIn], low: -bound, high: bound, generator: rng).setRequiresGrad(),
-                    try Tensor.uniform([out], low: -bound, high: bound, generator: rng).setRequiresGrad()]
+            return [
+                try Tensor.uniform([out, fanIn], low: -bound, high: bound, generator: rng).setRequiresGrad(),
+                try Tensor.uniform([out], low: -bound, high: bound, generator: rng).setRequiresGrad(),
+            ]
         }
     }
 
@@ -64,16 +66,18 @@ import Train
         let optimizer = try Adam.adamW(params, .adamW(learningRate: 0.02, weightDecay: 1e-4))
         let (epochs, batch) = (30, 50)
         let stepsPerEpoch = x.shape[0] / batch
-        let schedule = try LearningRateSchedule.cosine(optimizer, warmup: 20, total: epochs * stepsPerEpoch,
-                                                       minLearningRate: 0.001)
+        let schedule = try LearningRateSchedule.cosine(
+            optimizer, warmup: 20, total: epochs * stepsPerEpoch,
+            minLearningRate: 0.001)
         let order = RandomGenerator(seed: 4)
         var run = Run()
         for epoch in 1...epochs {
             let permutation = try Tensor.permutation(x.shape[0], generator: order)
             for s in 0..<stepsPerEpoch {
                 let index = try permutation.narrow(axis: 0, start: s * batch, length: batch)
-                let loss = try crossEntropy(try logits(params, x.indexSelect(axis: 0, indices: index)),
-                                            try labels.indexSelect(axis: 0, indices: index))
+                let loss = try crossEntropy(
+                    try logits(params, x.indexSelect(axis: 0, indices: index)),
+                    try labels.indexSelect(axis: 0, indices: index))
                 optimizer.zeroGrad()
                 try loss.backward()
                 try clipGradNorm(params, maxNorm: 1)
@@ -95,12 +99,15 @@ import Train
     }
 
     static func charts(_ run: Run) throws -> (loss: LineChart, confusion: ConfusionMatrixChart) {
-        var loss = LineChart(title: "Spirals MLP - loss", series: [
-            LineChart.Series(name: "train", values: run.trainLoss),
-            try LineChart.Series(name: "validation", x: run.validationSteps, y: run.validationLoss),
-        ])
+        var loss = LineChart(
+            title: "Spirals MLP - loss",
+            series: [
+                LineChart.Series(name: "train", values: run.trainLoss),
+                try LineChart.Series(name: "validation", x: run.validationSteps, y: run.validationLoss),
+            ])
         loss.yLabel = "cross-entropy"
-        let confusion = ConfusionMatrixChart(run.confusion!, classNames: classNames, title: "Validation confusion matrix")
+        let confusion = ConfusionMatrixChart(
+            run.confusion!, classNames: classNames, title: "Validation confusion matrix")
         return (loss, confusion)
     }
 

@@ -58,13 +58,17 @@ public struct BertConfig: ModelConfig {
         try checkActivation(c, .hiddenAct, hiddenAct)
         // Relative position embeddings and decoder (cross-attention) use add weights Ember lacks.
         if let kind = try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType), kind != "absolute" {
-            throw DecodingError.dataCorruptedError(forKey: .positionEmbeddingType, in: c, debugDescription: "only \"absolute\" is supported, got \"\(kind)\"")
+            throw DecodingError.dataCorruptedError(
+                forKey: .positionEmbeddingType, in: c,
+                debugDescription: "only \"absolute\" is supported, got \"\(kind)\"")
         }
         if try c.decodeIfPresent(Bool.self, forKey: .isDecoder) == true {
-            throw DecodingError.dataCorruptedError(forKey: .isDecoder, in: c, debugDescription: "decoder BERT is not supported")
+            throw DecodingError.dataCorruptedError(
+                forKey: .isDecoder, in: c, debugDescription: "decoder BERT is not supported")
         }
         if let p = padTokenId, p < 0 || p >= vocabSize {
-            throw DecodingError.dataCorruptedError(forKey: .padTokenId, in: c, debugDescription: "\(p) is outside the vocabulary of \(vocabSize)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .padTokenId, in: c, debugDescription: "\(p) is outside the vocabulary of \(vocabSize)")
         }
     }
 

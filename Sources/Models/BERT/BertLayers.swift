@@ -29,16 +29,23 @@ final class BertEmbeddings: Module {
     func callAsFunction(_ ids: Tensor, tokenTypes: Tensor?, positions: Tensor?, model: String) throws -> Tensor {
         let (b, l) = (ids.shape[0], ids.shape[1])
         guard l <= positionEmbeddings.weight.shape[0] else {
-            throw ModelError.input("\(model): \(l) tokens exceed max_position_embeddings \(positionEmbeddings.weight.shape[0])")
+            throw ModelError.input(
+                "\(model): \(l) tokens exceed max_position_embeddings \(positionEmbeddings.weight.shape[0])")
         }
         for (name, t) in [("token_type_ids", tokenTypes), ("position_ids", positions)] {
             if let t, t.shape != [b, l] && t.shape != [1, l] && t.shape != [l] {
-                throw ModelError.input("\(model): \(name) must be [\(b), \(l)] like input_ids (or [1, \(l)] for every row), got \(t.shape)")
+                throw ModelError.input(
+                    "\(model): \(name) must be [\(b), \(l)] like input_ids (or [1, \(l)] for every row), got \(t.shape)"
+                )
             }
         }
         let word = try lookup(wordEmbeddings, ids, paddingIndex: paddingIndex, model: model, input: "input_ids")
-        let types = try lookup(tokenTypeEmbeddings, tokenTypes ?? Tensor.zeros([l], dtype: .int64), paddingIndex: nil, model: model, input: "token_type_ids")
-        let place = try lookup(positionEmbeddings, positions ?? Tensor.arange(0, Double(l)), paddingIndex: nil, model: model, input: "position_ids")
+        let types = try lookup(
+            tokenTypeEmbeddings, tokenTypes ?? Tensor.zeros([l], dtype: .int64), paddingIndex: nil, model: model,
+            input: "token_type_ids")
+        let place = try lookup(
+            positionEmbeddings, positions ?? Tensor.arange(0, Double(l)), paddingIndex: nil, model: model,
+            input: "position_ids")
         return try layerNorm(word + types + place).dropout(p: dropout, training: isTraining)
     }
 }
@@ -69,10 +76,14 @@ final class BertLayer: Module {
         attentionDropout = config.attentionProbsDropoutProb
         hiddenDropout = config.hiddenDropoutProb
         super.init()
-        register(child: "attention", Scope("BertAttention", [
-            "self": Scope("BertSelfAttention", ["query": query, "key": key, "value": value]),
-            "output": Scope("BertSelfOutput", ["dense": attentionOutput, "LayerNorm": attentionNorm]),
-        ]))
+        register(
+            child: "attention",
+            Scope(
+                "BertAttention",
+                [
+                    "self": Scope("BertSelfAttention", ["query": query, "key": key, "value": value]),
+                    "output": Scope("BertSelfOutput", ["dense": attentionOutput, "LayerNorm": attentionNorm]),
+                ]))
         register(child: "intermediate", Scope("BertIntermediate", ["dense": intermediate]))
         register(child: "output", Scope("BertOutput", ["dense": output, "LayerNorm": outputNorm]))
     }
@@ -81,8 +92,9 @@ final class BertLayer: Module {
 
     /// `[B, L, D]` with an additive key mask broadcasting to `[B, H, L, L]` → `[B, L, D]`.
     func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
-        let context = try multiHeadAttention(query: query(x), key: key(x), value: value(x), heads: heads, mask: mask,
-                                             dropout: attentionDropout, training: isTraining)
+        let context = try multiHeadAttention(
+            query: query(x), key: key(x), value: value(x), heads: heads, mask: mask,
+            dropout: attentionDropout, training: isTraining)
         let a = try attentionNorm(attentionOutput(context).dropout(p: hiddenDropout, training: isTraining) + x)
         let m = try output(activation(intermediate(a))).dropout(p: hiddenDropout, training: isTraining)
         return try outputNorm(m + a)
@@ -90,7 +102,9 @@ final class BertLayer: Module {
 }
 
 /// Runs `layers` in order, recording each layer's input (and the final output) in `hiddenStates`.
-func runBertLayers(_ layers: ModuleList<BertLayer>, _ x: Tensor, mask: Tensor?, hiddenStates: inout HiddenStates) throws -> Tensor {
+func runBertLayers(_ layers: ModuleList<BertLayer>, _ x: Tensor, mask: Tensor?, hiddenStates: inout HiddenStates) throws
+    -> Tensor
+{
     var h = x
     for layer in layers.items {
         hiddenStates.append(h)

@@ -42,8 +42,11 @@ public final class BertModel: Module, ConfiguredModel {
     func encode(_ input: ModelInput, hiddenStates: inout HiddenStates) throws -> (Tensor, Tensor?) {
         let ids = try input.require("input_ids", for: typeName)
         guard ids.rank == 2 else { throw ModelError.input("\(typeName): input_ids must be [B, L], got \(ids.shape)") }
-        let x = try embeddings(ids, tokenTypes: input["token_type_ids"], positions: input["position_ids"], model: typeName)
-        let mask = try input["attention_mask"].map { try paddingMask($0, length: ids.shape[1], batch: ids.shape[0], model: typeName) }
+        let x = try embeddings(
+            ids, tokenTypes: input["token_type_ids"], positions: input["position_ids"], model: typeName)
+        let mask = try input["attention_mask"].map {
+            try paddingMask($0, length: ids.shape[1], batch: ids.shape[0], model: typeName)
+        }
         let last = try runBertLayers(layers, x, mask: mask, hiddenStates: &hiddenStates)
         return (last, try pool(last))
     }
@@ -68,7 +71,11 @@ public final class BertModel: Module, ConfiguredModel {
     /// the pooler when built without one.
     public func parameterName(forCheckpointKey key: String) -> String? {
         let k = key.hasPrefix("bert.") ? String(key.dropFirst(5)) : key
-        if k.hasPrefix("cls.") || k.hasPrefix("classifier.") || k.hasSuffix("position_ids") || k == "embeddings.token_type_ids" { return nil }
+        if k.hasPrefix("cls.") || k.hasPrefix("classifier.") || k.hasSuffix("position_ids")
+            || k == "embeddings.token_type_ids"
+        {
+            return nil
+        }
         if pooler == nil && k.hasPrefix("pooler.") { return nil }
         return k
     }
@@ -113,7 +120,8 @@ public final class BertForSequenceClassification: Module, ConfiguredModel {
         let logits = try classifier(pooled!.dropout(p: dropout, training: isTraining))
         var outputs = ["logits": logits]
         if let labels = input["labels"] {
-            outputs["loss"] = try classificationLoss(logits: logits, labels: labels, problemType: config.labels!.problemType, model: typeName)
+            outputs["loss"] = try classificationLoss(
+                logits: logits, labels: labels, problemType: config.labels!.problemType, model: typeName)
         }
         try hidden.write(into: &outputs)
         return outputs
@@ -131,6 +139,9 @@ public final class BertForSequenceClassification: Module, ConfiguredModel {
 func initializeBert(_ model: Module, _ config: BertConfig) {
     initializeWeights(of: model, std: config.initializerRange)
     guard let embeddings = model.namedModules().lazy.compactMap({ $0.module as? BertEmbeddings }).first,
-          let pad = config.padTokenId else { return }
-    noGrad { try! embeddings.wordEmbeddings.weight.select(axis: 0, index: pad).assign(Tensor.zeros([config.hiddenSize])) }
+        let pad = config.padTokenId
+    else { return }
+    noGrad {
+        try! embeddings.wordEmbeddings.weight.select(axis: 0, index: pad).assign(Tensor.zeros([config.hiddenSize]))
+    }
 }

@@ -32,7 +32,8 @@ public struct CLIPConfig: ModelConfig {
         initializerFactor = try c.value(.initializerFactor, or: d.initializerFactor)
         audioConfig = try c.decodeIfPresent([String: JSONValue].self, forKey: .audioConfig)
         guard projectionDim > 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .projectionDim, in: c, debugDescription: "must be positive, got \(projectionDim)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .projectionDim, in: c, debugDescription: "must be positive, got \(projectionDim)")
         }
     }
 

@@ -25,7 +25,9 @@ final class CLIPEncoderLayer: Module {
         heads = config.numAttentionHeads
         attentionDropout = config.attentionDropout
         super.init()
-        register(child: "self_attn", Scope("CLIPAttention", ["k_proj": kProj, "v_proj": vProj, "q_proj": qProj, "out_proj": outProj]))
+        register(
+            child: "self_attn",
+            Scope("CLIPAttention", ["k_proj": kProj, "v_proj": vProj, "q_proj": qProj, "out_proj": outProj]))
         register(child: "layer_norm1", layerNorm1)
         register(child: "mlp", Scope("CLIPMLP", ["fc1": fc1, "fc2": fc2]))
         register(child: "layer_norm2", layerNorm2)
@@ -36,8 +38,9 @@ final class CLIPEncoderLayer: Module {
     /// `[B, L, D]` with an optional additive mask broadcasting to `[B, H, L, L]`.
     func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
         let h = try layerNorm1(x)
-        let a = try multiHeadAttention(query: qProj(h), key: kProj(h), value: vProj(h), heads: heads, mask: mask,
-                                       dropout: attentionDropout, training: isTraining)
+        let a = try multiHeadAttention(
+            query: qProj(h), key: kProj(h), value: vProj(h), heads: heads, mask: mask,
+            dropout: attentionDropout, training: isTraining)
         let x1 = try x + outProj(a)
         return try x1 + fc2(activation(fc1(layerNorm2(x1))))
     }
@@ -47,8 +50,10 @@ final class CLIPEncoderLayer: Module {
     func resetParameters<C: CLIPTowerConfig>(_ config: C) {
         let d = Double(config.hiddenSize), f = config.initializerFactor
         let inStd = 1 / d.squareRoot() / Double(2 * config.numHiddenLayers).squareRoot() * f
-        for (linear, std) in [(qProj, inStd), (kProj, inStd), (vProj, inStd), (outProj, f / d.squareRoot()),
-                              (fc1, f / (2 * d).squareRoot()), (fc2, inStd)] {
+        for (linear, std) in [
+            (qProj, inStd), (kProj, inStd), (vProj, inStd), (outProj, f / d.squareRoot()),
+            (fc1, f / (2 * d).squareRoot()), (fc2, inStd),
+        ] {
             setNormal(linear.weight, std: std)
             setZero(linear.bias!)
         }
@@ -56,7 +61,9 @@ final class CLIPEncoderLayer: Module {
 }
 
 /// Runs the layers in order, recording each layer's input (and the last output).
-func runCLIPLayers(_ layers: ModuleList<CLIPEncoderLayer>, _ x: Tensor, mask: Tensor?, hiddenStates: inout HiddenStates) throws -> Tensor {
+func runCLIPLayers(_ layers: ModuleList<CLIPEncoderLayer>, _ x: Tensor, mask: Tensor?, hiddenStates: inout HiddenStates)
+    throws -> Tensor
+{
     var h = x
     for layer in layers.items {
         hiddenStates.append(h)

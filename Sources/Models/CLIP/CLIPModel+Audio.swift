@@ -34,7 +34,8 @@ extension CLIPModel {
     /// The unnormalised audio embeddings `[B, P]`: projected mean of the valid frames.
     public func audioFeatures(inputValues: Tensor, attentionMask: Tensor? = nil) throws -> Tensor {
         guard let audioModel, let audioProjection else {
-            throw ModelError.input("\(typeName): input_values given, but the model has no audio tower (attach one, or set audio_config)")
+            throw ModelError.input(
+                "\(typeName): input_values given, but the model has no audio tower (attach one, or set audio_config)")
         }
         return try audioProjection(audioModel.encodeAudio(inputValues, attentionMask: attentionMask).meanPooled())
     }

@@ -57,12 +57,15 @@ public final class CLIPModel: Module, ConfiguredModel {
 
     public var architecture: String { "CLIPModel" }
     public override var typeName: String { "CLIPModel" }
-    public override var summaryDetail: String { "\(config.projectionDim)-d shared space" + (audioModel == nil ? "" : ", with audio") }
+    public override var summaryDetail: String {
+        "\(config.projectionDim)-d shared space" + (audioModel == nil ? "" : ", with audio")
+    }
 
     /// The unnormalised text embeddings `[B, P]` (`get_text_features`).
     public func textFeatures(inputIDs: Tensor, attentionMask: Tensor? = nil) throws -> Tensor {
         var none = HiddenStates(enabled: false)
-        return try textProjection(textModel(inputIDs, attentionMask: attentionMask, hiddenStates: &none, model: typeName).1)
+        return try textProjection(
+            textModel(inputIDs, attentionMask: attentionMask, hiddenStates: &none, model: typeName).1)
     }
 
     /// The unnormalised image embeddings `[B, P]` (`get_image_features`); a video's is the mean
@@ -74,7 +77,9 @@ public final class CLIPModel: Module, ConfiguredModel {
     }
 
     func visionInput(_ pixels: Tensor) throws -> VisionInput {
-        try VisionInput(pixelValues: pixels, channels: config.visionConfig.numChannels, imageSize: config.visionConfig.imageSize, model: typeName)
+        try VisionInput(
+            pixelValues: pixels, channels: config.visionConfig.numChannels, imageSize: config.visionConfig.imageSize,
+            model: typeName)
     }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
@@ -85,7 +90,8 @@ public final class CLIPModel: Module, ConfiguredModel {
         var text: Tensor?, image: Tensor?
         if let ids = input["input_ids"] {
             var hidden = HiddenStates(enabled: input.outputHiddenStates)
-            let (last, pooled) = try textModel(ids, attentionMask: input["attention_mask"], hiddenStates: &hidden, model: typeName)
+            let (last, pooled) = try textModel(
+                ids, attentionMask: input["attention_mask"], hiddenStates: &hidden, model: typeName)
             let features = try textProjection(pooled)
             outputs["text_model_output.last_hidden_state"] = last
             outputs["text_model_output.pooler_output"] = features
@@ -143,7 +149,9 @@ public final class CLIPModel: Module, ConfiguredModel {
 /// cross-entropy over rows and over columns.
 func symmetricContrastiveLoss(_ logits: Tensor, model: String) throws -> Tensor {
     guard logits.rank == 2, logits.shape[0] == logits.shape[1] else {
-        throw ModelError.input("\(model): the contrastive loss needs as many texts as images (paired row by row), got logits \(logits.shape)")
+        throw ModelError.input(
+            "\(model): the contrastive loss needs as many texts as images (paired row by row), got logits \(logits.shape)"
+        )
     }
     let targets = try Tensor.arange(0, Double(logits.shape[0]))
     return try (Loss.crossEntropy(logits, targets) + Loss.crossEntropy(logits.t(), targets)) / 2

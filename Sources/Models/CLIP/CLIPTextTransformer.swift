@@ -16,7 +16,9 @@ final class CLIPTextTransformer: Module {
         layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try CLIPEncoderLayer(config) })
         finalLayerNorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
         super.init()
-        register(child: "embeddings", Scope("CLIPTextEmbeddings", ["token_embedding": tokenEmbedding, "position_embedding": positionEmbedding]))
+        register(
+            child: "embeddings",
+            Scope("CLIPTextEmbeddings", ["token_embedding": tokenEmbedding, "position_embedding": positionEmbedding]))
         register(child: "encoder", Scope("CLIPEncoder", ["layers": layers]))
         register(child: "final_layer_norm", finalLayerNorm)
     }
@@ -35,18 +37,22 @@ final class CLIPTextTransformer: Module {
 
     /// `input_ids` `[B, L]` (and an optional `[B, L]` padding mask) → `last_hidden_state`
     /// `[B, L, D]` (after the final LayerNorm) and the pooled `[B, D]`.
-    func callAsFunction(_ ids: Tensor, attentionMask: Tensor?, hiddenStates: inout HiddenStates, model: String) throws -> (Tensor, Tensor) {
+    func callAsFunction(_ ids: Tensor, attentionMask: Tensor?, hiddenStates: inout HiddenStates, model: String) throws
+        -> (Tensor, Tensor)
+    {
         guard ids.rank == 2 else { throw ModelError.input("\(model): input_ids must be [B, L], got \(ids.shape)") }
         let (b, l) = (ids.shape[0], ids.shape[1])
         guard l <= config.maxPositionEmbeddings else {
-            throw ModelError.input("\(model): \(l) tokens exceed max_position_embeddings \(config.maxPositionEmbeddings)")
+            throw ModelError.input(
+                "\(model): \(l) tokens exceed max_position_embeddings \(config.maxPositionEmbeddings)")
         }
         let tokens = try lookup(tokenEmbedding, ids, paddingIndex: nil, model: model, input: "input_ids")
         let x = try tokens + positionEmbedding(Tensor.arange(0, Double(l)))
         let mask = try causalMask(batch: b, length: l, attentionMask: attentionMask, model: model)
         let h = try runCLIPLayers(layers, x, mask: mask, hiddenStates: &hiddenStates)
         let last = try finalLayerNorm(h)
-        let rows = try Tensor(shape: [b], scalars: poolingPositions(ids).enumerated().map { Int64($0.offset * l + $0.element) })
+        let rows = try Tensor(
+            shape: [b], scalars: poolingPositions(ids).enumerated().map { Int64($0.offset * l + $0.element) })
         let pooled = try last.reshaped([b * l, -1]).indexSelect(axis: 0, indices: rows)
         return (last, pooled)
     }
@@ -69,7 +75,8 @@ final class CLIPTextTransformer: Module {
         var keep: [Bool]? = nil
         if let attentionMask {
             guard attentionMask.shape == [b, l] else {
-                throw ModelError.input("\(model): attention_mask must be [\(b), \(l)] like input_ids, got \(attentionMask.shape)")
+                throw ModelError.input(
+                    "\(model): attention_mask must be [\(b), \(l)] like input_ids, got \(attentionMask.shape)")
             }
             keep = attentionMask.toArray(of: Double.self).map { $0 != 0 }
         }

@@ -38,10 +38,14 @@ public struct CLIPTextConfig: CLIPTowerConfig {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case vocabSize = "vocab_size", hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
-        case projectionDim = "projection_dim", numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
-        case maxPositionEmbeddings = "max_position_embeddings", hiddenAct = "hidden_act", layerNormEps = "layer_norm_eps"
-        case attentionDropout = "attention_dropout", initializerRange = "initializer_range", initializerFactor = "initializer_factor"
-        case padTokenId = "pad_token_id", bosTokenId = "bos_token_id", eosTokenId = "eos_token_id", modelType = "model_type"
+        case projectionDim = "projection_dim", numHiddenLayers = "num_hidden_layers", numAttentionHeads =
+            "num_attention_heads"
+        case maxPositionEmbeddings = "max_position_embeddings", hiddenAct = "hidden_act", layerNormEps =
+            "layer_norm_eps"
+        case attentionDropout = "attention_dropout", initializerRange = "initializer_range", initializerFactor =
+            "initializer_factor"
+        case padTokenId = "pad_token_id", bosTokenId = "bos_token_id", eosTokenId = "eos_token_id", modelType =
+            "model_type"
     }
 
     public static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) }
@@ -114,9 +118,12 @@ public struct CLIPVisionConfig: CLIPTowerConfig {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case hiddenSize = "hidden_size", intermediateSize = "intermediate_size", projectionDim = "projection_dim"
-        case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads", numChannels = "num_channels"
-        case imageSize = "image_size", patchSize = "patch_size", hiddenAct = "hidden_act", layerNormEps = "layer_norm_eps"
-        case attentionDropout = "attention_dropout", initializerRange = "initializer_range", initializerFactor = "initializer_factor"
+        case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads", numChannels =
+            "num_channels"
+        case imageSize = "image_size", patchSize = "patch_size", hiddenAct = "hidden_act", layerNormEps =
+            "layer_norm_eps"
+        case attentionDropout = "attention_dropout", initializerRange = "initializer_range", initializerFactor =
+            "initializer_factor"
         case modelType = "model_type"
     }
 
@@ -141,7 +148,9 @@ public struct CLIPVisionConfig: CLIPTowerConfig {
         try checkTransformerShape(c, hidden: .hiddenSize, heads: .numAttentionHeads, hiddenSize, numAttentionHeads)
         try checkActivation(c, .hiddenAct, hiddenAct)
         guard patchSize > 0, imageSize % patchSize == 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .patchSize, in: c, debugDescription: "image_size \(imageSize) is not a multiple of patch_size \(patchSize)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .patchSize, in: c,
+                debugDescription: "image_size \(imageSize) is not a multiple of patch_size \(patchSize)")
         }
     }
 

@@ -27,8 +27,9 @@ public final class CLIPTextModel: Module, ConfiguredModel {
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
-        let (last, pooled) = try textModel(input.require("input_ids", for: typeName), attentionMask: input["attention_mask"],
-                                           hiddenStates: &hidden, model: typeName)
+        let (last, pooled) = try textModel(
+            input.require("input_ids", for: typeName), attentionMask: input["attention_mask"],
+            hiddenStates: &hidden, model: typeName)
         var outputs = ["last_hidden_state": last, "pooler_output": pooled]
         try hidden.write(into: &outputs)
         return outputs
@@ -65,8 +66,9 @@ public final class CLIPVisionModel: Module, ConfiguredModel {
     public override var typeName: String { "CLIPVisionModel" }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let vision = try VisionInput(pixelValues: input.require("pixel_values", for: typeName), channels: config.numChannels,
-                                     imageSize: config.imageSize, model: typeName)
+        let vision = try VisionInput(
+            pixelValues: input.require("pixel_values", for: typeName), channels: config.numChannels,
+            imageSize: config.imageSize, model: typeName)
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
         let (last, pooled) = try visionModel(vision.images, hiddenStates: &hidden)
         var outputs = ["last_hidden_state": try vision.perFrame(last), "pooler_output": try vision.pooled(pooled)]

@@ -16,13 +16,15 @@ final class CLIPVisionTransformer: Module {
         self.config = config
         let d = config.hiddenSize, p = config.patchSize
         classEmbedding = Tensor.zeros([d])
-        patchEmbedding = Conv2d(config.numChannels, d, kernelSize: (p, p), options: Conv2DOptions(stride: (p, p)), bias: false)
+        patchEmbedding = Conv2d(
+            config.numChannels, d, kernelSize: (p, p), options: Conv2DOptions(stride: (p, p)), bias: false)
         positionEmbedding = Embedding(config.patchCount + 1, d)
         preLayerNorm = LayerNorm(d, eps: config.layerNormEps)
         postLayerNorm = LayerNorm(d, eps: config.layerNormEps)
         layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try CLIPEncoderLayer(config) })
         super.init()
-        let embeddings = Scope("CLIPVisionEmbeddings", ["patch_embedding": patchEmbedding, "position_embedding": positionEmbedding])
+        let embeddings = Scope(
+            "CLIPVisionEmbeddings", ["patch_embedding": patchEmbedding, "position_embedding": positionEmbedding])
         embeddings.register(parameter: "class_embedding", classEmbedding)
         register(child: "embeddings", embeddings)
         register(child: "pre_layrnorm", preLayerNorm)

@@ -17,8 +17,12 @@ final class MappedCheckpoint: @unchecked Sendable {
         guard fd >= 0 else { throw CheckpointError(path: path, reason: "cannot open: \(MappedCheckpoint.errorText())") }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CheckpointError(path: path, reason: "cannot stat: \(MappedCheckpoint.errorText())") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw CheckpointError(path: path, reason: "not a regular file") }
+        guard fstat(fd, &info) == 0 else {
+            throw CheckpointError(path: path, reason: "cannot stat: \(MappedCheckpoint.errorText())")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw CheckpointError(path: path, reason: "not a regular file")
+        }
         size = Int(info.st_size)
         if size == 0 {
             base = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 64)

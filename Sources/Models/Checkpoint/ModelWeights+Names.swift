@@ -31,8 +31,9 @@ extension ModelWeights {
             let renamed = ModelWeights.currentName(of: name)
             guard out.tensors[renamed] == nil else {
                 let other = tensors.keys.sorted().first { $0 != name && ModelWeights.currentName(of: $0) == renamed }!
-                throw CheckpointError(path: sources[name] ?? "", key: renamed,
-                                      reason: "both '\(other)' and '\(name)' give this name")
+                throw CheckpointError(
+                    path: sources[name] ?? "", key: renamed,
+                    reason: "both '\(other)' and '\(name)' give this name")
             }
             out.tensors[renamed] = tensors[name]
             out.sources[renamed] = sources[name]

@@ -52,7 +52,9 @@ public struct ModelWeights: Sendable {
             let found = candidates.isEmpty ? "none" : candidates.joined(separator: ", ")
             throw CheckpointError(
                 path: directory,
-                reason: "expected \(standardFileNames.joined(separator: ", ")) or exactly one .safetensors/.bin/.pt/.pth file; found \(found)")
+                reason:
+                    "expected \(standardFileNames.joined(separator: ", ")) or exactly one .safetensors/.bin/.pt/.pth file; found \(found)"
+            )
         }
         return try load(file: folder + "/" + candidates[0])
     }
@@ -72,19 +74,24 @@ public struct ModelWeights: Sendable {
         do {
             index = try JSONDecoder().decode(Index.self, from: Data(contentsOf: URL(filePath: indexPath)))
         } catch {
-            throw CheckpointError(path: indexPath, reason: "not a shard index (a JSON object with weight_map): \(error)")
+            throw CheckpointError(
+                path: indexPath, reason: "not a shard index (a JSON object with weight_map): \(error)")
         }
         let folder = indexPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         var weights = ModelWeights(tensors: [:], sources: [:])
-        for (shard, names) in Dictionary(grouping: index.weight_map.keys, by: { index.weight_map[$0]! }).sorted(by: { $0.key < $1.key }) {
+        for (shard, names) in Dictionary(grouping: index.weight_map.keys, by: { index.weight_map[$0]! }).sorted(by: {
+            $0.key < $1.key
+        }) {
             guard !shard.contains("/") else {
-                throw CheckpointError(path: indexPath, reason: "shard name '\(shard)' must be a file in the same folder")
+                throw CheckpointError(
+                    path: indexPath, reason: "shard name '\(shard)' must be a file in the same folder")
             }
             let shardPath = folder.isEmpty ? shard : folder + "/" + shard
             let tensors = try load(file: shardPath).tensors
             for name in names {
                 guard let tensor = tensors[name] else {
-                    throw CheckpointError(path: indexPath, key: name, reason: "the index puts it in \(shard), which does not contain it")
+                    throw CheckpointError(
+                        path: indexPath, key: name, reason: "the index puts it in \(shard), which does not contain it")
                 }
                 weights.tensors[name] = tensor
                 weights.sources[name] = shardPath
@@ -97,7 +104,8 @@ public struct ModelWeights: Sendable {
     private static func isSafeTensors(_ path: String) throws -> Bool {
         if path.hasSuffix(".safetensors") { return true }
         let file = try MappedCheckpoint(path: path)
-        return file.size >= 9 && file.all[8] == UInt8(ascii: "{") && file.all.littleEndian(UInt64.self, at: 0) <= UInt64(file.size - 8)
+        return file.size >= 9 && file.all[8] == UInt8(ascii: "{")
+            && file.all.littleEndian(UInt64.self, at: 0) <= UInt64(file.size - 8)
     }
 
     /// TensorCore's safetensors reader, with its errors as ``CheckpointError``s.

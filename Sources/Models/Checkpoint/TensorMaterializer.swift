@@ -69,8 +69,9 @@ struct TensorMaterializer {
         guard let range else { throw fail("its storage \(storageName) is missing from the file") }
         let (needed, overflow) = t.storage.count.multipliedReportingOverflow(by: t.storage.type.byteCount)
         guard !overflow, range.count == needed else {
-            throw fail("storage \(storageName) has \(range.count) bytes, but its \(t.storage.type.name) of "
-                + "\(t.storage.count) elements needs \(overflow ? "more than Int.max" : String(needed))")
+            throw fail(
+                "storage \(storageName) has \(range.count) bytes, but its \(t.storage.type.name) of "
+                    + "\(t.storage.count) elements needs \(overflow ? "more than Int.max" : String(needed))")
         }
         let element = t.elementType
         guard needed % element.byteCount == 0 else {
@@ -96,8 +97,9 @@ struct TensorMaterializer {
                 last = sum
             }
             guard last < elements else {
-                throw fail("size \(t.shape), stride \(t.strides) and offset \(t.offset) reach element \(last), "
-                    + "but storage \(storageName) has \(elements) \(element.rawValue) elements")
+                throw fail(
+                    "size \(t.shape), stride \(t.strides) and offset \(t.offset) reach element \(last), "
+                        + "but storage \(storageName) has \(elements) \(element.rawValue) elements")
             }
         }
         // torch.load swaps a big-endian storage by its storage type's element size; untyped storages
@@ -109,7 +111,9 @@ struct TensorMaterializer {
 
     /// Storage `key` read as `element`s: borrowed from the file when its bytes can be used as
     /// they are, converted (and byte-swapped in `swapWidth`-byte units) into a new storage otherwise.
-    private mutating func storage(_ key: String, element: TorchElementType, swapWidth: Int, range: Range<Int>) -> Storage {
+    private mutating func storage(_ key: String, element: TorchElementType, swapWidth: Int, range: Range<Int>)
+        -> Storage
+    {
         let cacheKey = key + "\u{0}" + element.rawValue
         if let cached = storages[cacheKey] { return cached }
         let start = locator.file.base + range.lowerBound
@@ -120,8 +124,11 @@ struct TensorMaterializer {
             let count = range.count / element.byteCount
             result = Storage(byteCount: count * element.dtype.byteCount)
             if swapWidth > 1 && count > 0 {
-                let swapped = TensorMaterializer.byteSwapped(UnsafeRawBufferPointer(start: start, count: range.count), width: swapWidth)
-                swapped.withUnsafeBytes { TensorMaterializer.convert($0.baseAddress!, count: count, element: element, into: result.base) }
+                let swapped = TensorMaterializer.byteSwapped(
+                    UnsafeRawBufferPointer(start: start, count: range.count), width: swapWidth)
+                swapped.withUnsafeBytes {
+                    TensorMaterializer.convert($0.baseAddress!, count: count, element: element, into: result.base)
+                }
             } else {
                 TensorMaterializer.convert(UnsafeRawPointer(start), count: count, element: element, into: result.base)
             }

@@ -32,10 +32,12 @@ public enum TorchCheckpoint {
         if head == [0x50, 0x4B, 0x03, 0x04] || head == [0x50, 0x4B, 0x05, 0x06] { return try readZip(file) }
         if head.first == 0x80 { return try readLegacy(file) }
         if file.size > 262, Array(file.all[257..<262]) == Array("ustar".utf8) {
-            throw CheckpointError(path: path, reason: "a tar-format checkpoint (PyTorch before 0.1.10) is not supported")
+            throw CheckpointError(
+                path: path, reason: "a tar-format checkpoint (PyTorch before 0.1.10) is not supported")
         }
         throw CheckpointError(
-            path: path, reason: "not a PyTorch checkpoint: neither a zip archive (torch.save since 1.6) nor a legacy pickle")
+            path: path,
+            reason: "not a PyTorch checkpoint: neither a zip archive (torch.save since 1.6) nor a legacy pickle")
     }
 
     /// The zip format: `<name>/data.pkl`, the storages as `<name>/data/<key>`, and
@@ -44,15 +46,19 @@ public enum TorchCheckpoint {
     private static func readZip(_ file: MappedCheckpoint) throws -> [String: Tensor] {
         let zip = try ZipArchive(file: file)
         // The records share one top folder, named after the file at the time it was saved.
-        guard let pickle = zip.entries.first(where: {
-            $0.name.hasSuffix("/data.pkl") && $0.name.split(separator: "/").count == 2
-        }) else {
-            throw CheckpointError(path: file.path, reason: "a zip archive without <name>/data.pkl is not a PyTorch checkpoint")
+        guard
+            let pickle = zip.entries.first(where: {
+                $0.name.hasSuffix("/data.pkl") && $0.name.split(separator: "/").count == 2
+            })
+        else {
+            throw CheckpointError(
+                path: file.path, reason: "a zip archive without <name>/data.pkl is not a PyTorch checkpoint")
         }
         let prefix = String(pickle.name.dropLast("data.pkl".count))
         let pickleBytes = zip.data(pickle)
         guard CRC32.checksum(pickleBytes) == pickle.crc32 else {
-            throw CheckpointError(path: file.path, key: pickle.name, reason: "the entry is damaged (its CRC-32 does not match)")
+            throw CheckpointError(
+                path: file.path, key: pickle.name, reason: "the entry is damaged (its CRC-32 does not match)")
         }
         var bigEndian = false
         if let order = zip.entry(prefix + "byteorder") {

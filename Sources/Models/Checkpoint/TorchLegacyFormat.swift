@@ -12,7 +12,8 @@ extension TorchCheckpoint {
         let path = file.path
         var header = Unpickler(bytes: file.all, path: path, source: "the legacy header")
         guard case .bigInt(magic) = try header.load() else {
-            throw CheckpointError(path: path, reason: "a pickle, but not a PyTorch checkpoint (no torch.save magic number)")
+            throw CheckpointError(
+                path: path, reason: "a pickle, but not a PyTorch checkpoint (no torch.save magic number)")
         }
         guard case .int(1001) = try header.load() else {
             throw CheckpointError(path: path, reason: "unsupported legacy format version (Ember reads version 1001)")
@@ -25,9 +26,11 @@ extension TorchCheckpoint {
                 throw CheckpointError(path: path, reason: "big-endian legacy checkpoints are not supported")
             }
         }
-        var body = Unpickler(bytes: file.all, startingAt: header.position, path: path, source: "the legacy object pickle")
+        var body = Unpickler(
+            bytes: file.all, startingAt: header.position, path: path, source: "the legacy object pickle")
         let root = try body.load()
-        var keyList = Unpickler(bytes: file.all, startingAt: body.position, path: path, source: "the legacy storage-key list")
+        var keyList = Unpickler(
+            bytes: file.all, startingAt: body.position, path: path, source: "the legacy storage-key list")
         guard case .list(let keys) = try keyList.load() else {
             throw CheckpointError(path: path, reason: "the legacy storage-key list is not a list")
         }
@@ -51,20 +54,24 @@ extension TorchCheckpoint {
                 throw CheckpointError(path: file.path, reason: "the storage-key list holds a \(item.kind), not a key")
             }
             guard let reference = references[key] else {
-                throw CheckpointError(path: file.path, reason: "the storage-key list names '\(key)', which no tensor uses")
+                throw CheckpointError(
+                    path: file.path, reason: "the storage-key list names '\(key)', which no tensor uses")
             }
             guard let countBytes = file.bytes(p..<(p + 8)) else {
-                throw CheckpointError(path: file.path, reason: "the file ends before storage record '\(key)' (truncated?)")
+                throw CheckpointError(
+                    path: file.path, reason: "the file ends before storage record '\(key)' (truncated?)")
             }
             let count = countBytes.littleEndian(Int64.self, at: 0)
             guard count == reference.count else {
-                throw CheckpointError(path: file.path,
-                                      reason: "storage record '\(key)' has \(count) elements, its persistent id says \(reference.count)")
+                throw CheckpointError(
+                    path: file.path,
+                    reason: "storage record '\(key)' has \(count) elements, its persistent id says \(reference.count)")
             }
             let (size, overflow) = reference.count.multipliedReportingOverflow(by: reference.type.byteCount)
             guard !overflow, size <= file.size - p - 8 else {
-                throw CheckpointError(path: file.path,
-                                      reason: "storage record '\(key)' runs past the end of the file (truncated?)")
+                throw CheckpointError(
+                    path: file.path,
+                    reason: "storage record '\(key)' runs past the end of the file (truncated?)")
             }
             ranges[key] = (p + 8)..<(p + 8 + size)
             p += 8 + size

@@ -5,15 +5,18 @@ extension Unpickler {
     /// - Throws: a refusal naming `module.name` for anything else.
     func global(module: String, name: String) throws -> PickleValue {
         guard let allowed = PickleGlobal(module: module, name: name) else {
-            throw fail("refusing the global '\(module).\(name)': a checkpoint pickle may only name PyTorch tensor "
-                + "rebuilds, storage types, dtypes and plain containers, so it cannot run code")
+            throw fail(
+                "refusing the global '\(module).\(name)': a checkpoint pickle may only name PyTorch tensor "
+                    + "rebuilds, storage types, dtypes and plain containers, so it cannot run code")
         }
         return .global(allowed)
     }
 
     /// `callable(*args)` for the callables the reader emulates.
     func reduce(_ callable: PickleValue, _ args: PickleValue) throws -> PickleValue {
-        guard case .global(let g) = callable else { throw fail("REDUCE calls a \(callable.kind), which is not callable") }
+        guard case .global(let g) = callable else {
+            throw fail("REDUCE calls a \(callable.kind), which is not callable")
+        }
         guard case .tuple(let a) = args else { throw fail("REDUCE on \(g.qualifiedName) with \(args.kind) arguments") }
         switch g {
         case .orderedDict:
@@ -21,8 +24,9 @@ extension Unpickler {
         case .codecsEncode:
             // bytes b pickled as _codecs.encode(b.decode("latin1"), "latin1")
             guard a.count == 2, case .string(let text) = a[0], case .string(let encoding) = a[1],
-                  ["latin1", "latin-1"].contains(encoding.lowercased()),
-                  text.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) else {
+                ["latin1", "latin-1"].contains(encoding.lowercased()),
+                text.unicodeScalars.allSatisfy({ $0.value <= 0xFF })
+            else {
                 throw fail("_codecs.encode is allowed only as protocol 2 writes bytes: (latin-1 text, 'latin1')")
             }
             return .bytes(text.unicodeScalars.map { UInt8($0.value) })
@@ -30,7 +34,9 @@ extension Unpickler {
             return .tensor(try rebuildTensor(a, typedByArgument: g == .rebuildTensorV3))
         case .rebuildParameter(let withState):
             guard a.count == (withState ? 4 : 3), case .tensor = a[0] else {
-                throw fail("\(g.qualifiedName) expects (tensor, requires_grad, hooks\(withState ? ", state" : "")), got \(describe(a))")
+                throw fail(
+                    "\(g.qualifiedName) expects (tensor, requires_grad, hooks\(withState ? ", state" : "")), got \(describe(a))"
+                )
             }
             return a[0]  // a Parameter is its data; requires_grad and hooks do not matter for loading
         case .storageType, .dtype:
@@ -59,14 +65,16 @@ extension Unpickler {
     mutating func persistentLoad(_ pid: PickleValue) throws -> PickleValue {
         guard case .tuple(let t) = pid, let tag = t.first else { throw fail("a persistent id that is not a tuple") }
         if case .string("module") = tag {
-            throw fail("the file pickles a whole nn.Module (torch.save(model)); only state dicts can be read — "
-                + "save model.state_dict() instead")
+            throw fail(
+                "the file pickles a whole nn.Module (torch.save(model)); only state dicts can be read — "
+                    + "save model.state_dict() instead")
         }
         guard case .string("storage") = tag, t.count == 5 || t.count == 6 else {
             throw fail("unknown persistent id \(describe(t))")
         }
         guard case .global(.storageType(let type)) = t[1], case .string(let key) = t[2], case .int(let count) = t[4],
-              count >= 0 else {
+            count >= 0
+        else {
             throw fail("malformed storage persistent id \(describe(t))")
         }
         if t.count == 6 {
@@ -76,7 +84,8 @@ extension Unpickler {
         }
         let reference = StorageReference(key: key, type: type, count: count)
         if let seen = storages[key], seen != reference {
-            throw fail("storage '\(key)' is named as \(seen.type.name) of \(seen.count) and as \(type.name) of \(count)")
+            throw fail(
+                "storage '\(key)' is named as \(seen.type.name) of \(seen.count) and as \(type.name) of \(count)")
         }
         storages[key] = reference
         return .storage(reference)
@@ -88,10 +97,13 @@ extension Unpickler {
     private func rebuildTensor(_ a: [PickleValue], typedByArgument v3: Bool) throws -> TensorReference {
         let name = v3 ? "_rebuild_tensor_v3" : "_rebuild_tensor_v2"
         guard a.count >= (v3 ? 7 : 6), a.count <= (v3 ? 8 : 7), case .storage(let storage) = a[0],
-              case .int(let offset) = a[1], let shape = integers(a[2]), let strides = integers(a[3]) else {
+            case .int(let offset) = a[1], let shape = integers(a[2]), let strides = integers(a[3])
+        else {
             throw fail("\(name) expects (storage, offset, size, stride, requires_grad, hooks…), got \(describe(a))")
         }
-        guard offset >= 0, shape.count == strides.count, !shape.contains(where: { $0 < 0 }), !strides.contains(where: { $0 < 0 }) else {
+        guard offset >= 0, shape.count == strides.count, !shape.contains(where: { $0 < 0 }),
+            !strides.contains(where: { $0 < 0 })
+        else {
             throw fail("\(name): offset \(offset), size \(shape) and stride \(strides) do not describe a tensor")
         }
         let element: TorchElementType

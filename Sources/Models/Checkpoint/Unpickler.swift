@@ -189,7 +189,9 @@ struct Unpickler {
     }
 
     private func dict() throws -> PickleDict {
-        guard case .dict(let d) = try top().value else { throw fail("SETITEM(S) on a \(try top().value.kind), not a dict") }
+        guard case .dict(let d) = try top().value else {
+            throw fail("SETITEM(S) on a \(try top().value.kind), not a dict")
+        }
         return d
     }
 

@@ -33,7 +33,8 @@ struct ZipArchive {
         var p = directory.offset
         for n in 0..<directory.count {
             guard p + 46 <= bytes.count, bytes.littleEndian(UInt32.self, at: p) == 0x0201_4B50 else {
-                throw fail("central-directory entry \(n) at byte \(p) is missing or damaged (the file may be truncated)")
+                throw fail(
+                    "central-directory entry \(n) at byte \(p) is missing or damaged (the file may be truncated)")
             }
             let flags = bytes.littleEndian(UInt16.self, at: p + 8)
             let method = bytes.littleEndian(UInt16.self, at: p + 10)
@@ -46,9 +47,11 @@ struct ZipArchive {
             var localOffset = UInt64(bytes.littleEndian(UInt32.self, at: p + 42))
             let end = p + 46 + nameLength + extraLength + commentLength
             guard end <= bytes.count else { throw fail("central-directory entry \(n) runs past the end of the file") }
-            let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(p + 46)..<(p + 46 + nameLength)]), as: UTF8.self)
+            let name = String(
+                decoding: UnsafeRawBufferPointer(rebasing: bytes[(p + 46)..<(p + 46 + nameLength)]), as: UTF8.self)
             // A ZIP64 extra field holds, in this order, only the values whose 32-bit slot is 0xFFFFFFFF.
-            let extra = UnsafeRawBufferPointer(rebasing: bytes[(p + 46 + nameLength)..<(p + 46 + nameLength + extraLength)])
+            let extra = UnsafeRawBufferPointer(
+                rebasing: bytes[(p + 46 + nameLength)..<(p + 46 + nameLength + extraLength)])
             if let zip64 = ZipArchive.zip64Field(extra) {
                 var q = 0
                 func next() throws -> UInt64 {
@@ -62,9 +65,13 @@ struct ZipArchive {
             }
             guard flags & 1 == 0 else { throw fail("entry '\(name)' is encrypted") }
             guard method == 0 else {
-                throw fail("entry '\(name)' is compressed (method \(method)); PyTorch writes stored entries and Ember reads only those")
+                throw fail(
+                    "entry '\(name)' is compressed (method \(method)); PyTorch writes stored entries and Ember reads only those"
+                )
             }
-            guard compressedSize == size else { throw fail("stored entry '\(name)' has different compressed and plain sizes") }
+            guard compressedSize == size else {
+                throw fail("stored entry '\(name)' has different compressed and plain sizes")
+            }
             let data = try ZipArchive.dataRange(bytes, localOffset: localOffset, size: size, name: name, fail: fail)
             index[name] = entries.count
             entries.append(Entry(name: name, range: data, crc32: crc))
@@ -93,7 +100,8 @@ struct ZipArchive {
         var p = bytes.count - 22
         while p >= max(0, bytes.count - 22 - 65535) {
             if bytes.littleEndian(UInt32.self, at: p) == 0x0605_4B50,
-               p + 22 + Int(bytes.littleEndian(UInt16.self, at: p + 20)) == bytes.count {
+                p + 22 + Int(bytes.littleEndian(UInt16.self, at: p + 20)) == bytes.count
+            {
                 eocd = p
                 break
             }
@@ -107,10 +115,14 @@ struct ZipArchive {
         let locator = eocd - 20
         if locator >= 0, bytes.littleEndian(UInt32.self, at: locator) == 0x0706_4B50 {
             let end64 = bytes.littleEndian(UInt64.self, at: locator + 8)
-            guard end64 < UInt64(bytes.count), end64 + 56 <= UInt64(bytes.count), bytes.littleEndian(UInt32.self, at: Int(end64)) == 0x0606_4B50 else {
+            guard end64 < UInt64(bytes.count), end64 + 56 <= UInt64(bytes.count),
+                bytes.littleEndian(UInt32.self, at: Int(end64)) == 0x0606_4B50
+            else {
                 throw fail("the ZIP64 end-of-central-directory record is missing or damaged")
             }
-            guard bytes.littleEndian(UInt32.self, at: Int(end64) + 16) == 0 else { throw fail("multi-disk archives are not supported") }
+            guard bytes.littleEndian(UInt32.self, at: Int(end64) + 16) == 0 else {
+                throw fail("multi-disk archives are not supported")
+            }
             count = bytes.littleEndian(UInt64.self, at: Int(end64) + 32)
             offset = bytes.littleEndian(UInt64.self, at: Int(end64) + 48)
         } else if disk != 0 {
@@ -141,14 +153,19 @@ struct ZipArchive {
         _ bytes: UnsafeRawBufferPointer, localOffset: UInt64, size: UInt64, name: String,
         fail: (String) -> CheckpointError
     ) throws -> Range<Int> {
-        guard localOffset < UInt64(bytes.count), localOffset + 30 <= UInt64(bytes.count), bytes.littleEndian(UInt32.self, at: Int(localOffset)) == 0x0403_4B50 else {
+        guard localOffset < UInt64(bytes.count), localOffset + 30 <= UInt64(bytes.count),
+            bytes.littleEndian(UInt32.self, at: Int(localOffset)) == 0x0403_4B50
+        else {
             throw fail("the local header of entry '\(name)' is missing or damaged")
         }
         let header = Int(localOffset)
-        let start = header + 30 + Int(bytes.littleEndian(UInt16.self, at: header + 26))
+        let start =
+            header + 30 + Int(bytes.littleEndian(UInt16.self, at: header + 26))
             + Int(bytes.littleEndian(UInt16.self, at: header + 28))
         guard size <= UInt64(bytes.count), start + Int(size) <= bytes.count else {
-            throw fail("entry '\(name)' (\(size) bytes at byte \(start)) runs past the end of the \(bytes.count)-byte file (truncated?)")
+            throw fail(
+                "entry '\(name)' (\(size) bytes at byte \(start)) runs past the end of the \(bytes.count)-byte file (truncated?)"
+            )
         }
         return start..<(start + Int(size))
     }

@@ -16,10 +16,13 @@ func multiHeadAttention(
 
 /// The additive key-padding mask `[B, 1, 1, L]` of a `[B, L]` 0/1 `attention_mask`: 0 where
 /// kept, `dropValue` where masked (Hugging Face uses float32's minimum, UNITER −10000).
-func paddingMask(_ attentionMask: Tensor, length: Int, batch: Int, model: String,
-                 dropValue: Double = -Double(Float.greatestFiniteMagnitude)) throws -> Tensor {
+func paddingMask(
+    _ attentionMask: Tensor, length: Int, batch: Int, model: String,
+    dropValue: Double = -Double(Float.greatestFiniteMagnitude)
+) throws -> Tensor {
     guard attentionMask.shape == [batch, length] else {
-        throw ModelError.input("\(model): attention_mask must be [\(batch), \(length)] like the input, got \(attentionMask.shape)")
+        throw ModelError.input(
+            "\(model): attention_mask must be [\(batch), \(length)] like the input, got \(attentionMask.shape)")
     }
     return try additiveMask(from: attentionMask, dropValue: dropValue)
 }

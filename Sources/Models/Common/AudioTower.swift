@@ -44,7 +44,9 @@ public struct AudioFrames {
 
 /// Builds an audio tower from the `config.json` object a host model stores for it
 /// (`model_type` defaults to `wav2vec2`).
-func buildAudioTower(_ json: [String: JSONValue], source: String, initialization: WeightInitialization) throws -> any AudioTower {
+func buildAudioTower(_ json: [String: JSONValue], source: String, initialization: WeightInitialization) throws
+    -> any AudioTower
+{
     var json = json
     if json["model_type"] == nil { json["model_type"] = .string("wav2vec2") }
     let model = try Models.build(config: json, source: source, initialization: initialization)

@@ -38,32 +38,44 @@ public struct ClassLabels: Codable, Sendable, Equatable {
         problemType = try c.decodeIfPresent(String.self, forKey: .problemType)
         let allowed = ["single_label_classification", "multi_label_classification", "regression"]
         if let p = problemType, !allowed.contains(p) {
-            throw DecodingError.dataCorruptedError(forKey: .problemType, in: c, debugDescription: "expected one of \(allowed.joined(separator: ", ")), got '\(p)'")
+            throw DecodingError.dataCorruptedError(
+                forKey: .problemType, in: c,
+                debugDescription: "expected one of \(allowed.joined(separator: ", ")), got '\(p)'")
         }
         if let table = try c.decodeIfPresent([String: String].self, forKey: .id2label) {
             var byID: [Int: String] = [:]
             for (key, name) in table {
                 guard let id = Int(key), id >= 0, id < table.count else {
-                    throw DecodingError.dataCorruptedError(forKey: .id2label, in: c, debugDescription: "keys must be the class ids 0..<\(table.count), found '\(key)'")
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .id2label, in: c,
+                        debugDescription: "keys must be the class ids 0..<\(table.count), found '\(key)'")
                 }
                 byID[id] = name
             }
             names = (0..<table.count).map { byID[$0]! }
             if let n = try c.decodeIfPresent(Int.self, forKey: .numLabels), n != names.count {
-                throw DecodingError.dataCorruptedError(forKey: .numLabels, in: c, debugDescription: "\(n) disagrees with the \(names.count) entries of id2label")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .numLabels, in: c,
+                    debugDescription: "\(n) disagrees with the \(names.count) entries of id2label")
             }
         } else {
             let n = try c.decode(Int.self, forKey: .numLabels)
-            guard n >= 1 else { throw DecodingError.dataCorruptedError(forKey: .numLabels, in: c, debugDescription: "must be at least 1, got \(n)") }
+            guard n >= 1 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .numLabels, in: c, debugDescription: "must be at least 1, got \(n)")
+            }
             names = (0..<n).map { "LABEL_\($0)" }
         }
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Dictionary(uniqueKeysWithValues: names.enumerated().map { (String($0.offset), $0.element) }), forKey: .id2label)
+        try c.encode(
+            Dictionary(uniqueKeysWithValues: names.enumerated().map { (String($0.offset), $0.element) }),
+            forKey: .id2label)
         // Duplicate names would make label2id ambiguous; Hugging Face keeps the last id.
-        try c.encode(Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 }), forKey: .label2id)
+        try c.encode(
+            Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 }), forKey: .label2id)
         try c.encodeIfPresent(problemType, forKey: .problemType)
     }
 }

@@ -11,7 +11,9 @@ struct HiddenStates {
 
     /// Adds `<prefix>hidden_states.0` … `<prefix>hidden_states.<L>` to `outputs`, each passed
     /// through `shape` (which restores video axes).
-    func write(into outputs: inout [String: Tensor], prefix: String = "", _ shape: (Tensor) throws -> Tensor = { $0 }) throws {
+    func write(into outputs: inout [String: Tensor], prefix: String = "", _ shape: (Tensor) throws -> Tensor = { $0 })
+        throws
+    {
         for (i, h) in (states ?? []).enumerated() { outputs["\(prefix)hidden_states.\(i)"] = try shape(h) }
     }
 }

@@ -41,8 +41,13 @@ extension ModelConfig {
     ///     ``ignoredConfigFields`` knows is an error naming it.
     /// - Throws: ``ModelError/config(_:)`` naming `source` and the field.
     public init(json: [String: JSONValue], source: String = "config", rejectingUnknownFields: Bool) throws {
-        if rejectingUnknownFields, let bad = json.keys.sorted().first(where: { !Self.fieldNames.contains($0) && !ignoredConfigFields.contains($0) }) {
-            throw ModelError.config("\(source): unknown field '\(bad)' (known fields: \(Self.fieldNames.sorted().joined(separator: ", ")))")
+        if rejectingUnknownFields,
+            let bad = json.keys.sorted().first(where: {
+                !Self.fieldNames.contains($0) && !ignoredConfigFields.contains($0)
+            })
+        {
+            throw ModelError.config(
+                "\(source): unknown field '\(bad)' (known fields: \(Self.fieldNames.sorted().joined(separator: ", ")))")
         }
         let data = try JSONEncoder().encode(json)
         do {
@@ -77,13 +82,17 @@ func readJSONObject(_ path: String) throws -> [String: JSONValue] {
     do { value = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
         throw ModelError.config("\(path): not valid JSON")
     }
-    guard case .object(let object) = value else { throw ModelError.config("\(path): expected a JSON object at the top level") }
+    guard case .object(let object) = value else {
+        throw ModelError.config("\(path): expected a JSON object at the top level")
+    }
     return object
 }
 
 /// "field 'text_config.hidden_size': expected Int, found a string" from a decoding error.
 private func configErrorText(_ error: DecodingError) -> String {
-    func path(_ keys: [CodingKey]) -> String { keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
+    func path(_ keys: [CodingKey]) -> String {
+        keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
     switch error {
     case .keyNotFound(let key, let context):
         return "missing required field '\(path(context.codingPath + [key]))'"
@@ -114,10 +123,16 @@ extension KeyedDecodingContainer {
 }
 
 /// Hidden size and head count must be positive and divide evenly.
-func checkTransformerShape<K: CodingKey>(_ c: KeyedDecodingContainer<K>, hidden: K, heads: K, _ hiddenSize: Int, _ headCount: Int) throws {
-    guard hiddenSize > 0 else { throw DecodingError.dataCorruptedError(forKey: hidden, in: c, debugDescription: "must be positive, got \(hiddenSize)") }
+func checkTransformerShape<K: CodingKey>(
+    _ c: KeyedDecodingContainer<K>, hidden: K, heads: K, _ hiddenSize: Int, _ headCount: Int
+) throws {
+    guard hiddenSize > 0 else {
+        throw DecodingError.dataCorruptedError(
+            forKey: hidden, in: c, debugDescription: "must be positive, got \(hiddenSize)")
+    }
     guard headCount > 0, hiddenSize % headCount == 0 else {
-        throw DecodingError.dataCorruptedError(forKey: heads, in: c, debugDescription: "hidden size \(hiddenSize) is not a multiple of \(headCount) heads")
+        throw DecodingError.dataCorruptedError(
+            forKey: heads, in: c, debugDescription: "hidden size \(hiddenSize) is not a multiple of \(headCount) heads")
     }
 }
 

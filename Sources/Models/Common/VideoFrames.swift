@@ -17,11 +17,15 @@ struct VisionInput {
             throw ModelError.input("\(model): pixel_values must be a float tensor, got \(x.dtype)")
         }
         guard x.rank == 4 || x.rank == 5 else {
-            throw ModelError.input("\(model): pixel_values must be [B, \(channels), H, W] or a video [B, T, \(channels), H, W], got \(x.shape)")
+            throw ModelError.input(
+                "\(model): pixel_values must be [B, \(channels), H, W] or a video [B, T, \(channels), H, W], got \(x.shape)"
+            )
         }
         let image = Array(x.shape.suffix(3))
         guard image == [channels, imageSize, imageSize] else {
-            throw ModelError.input("\(model): each image must be [\(channels), \(imageSize), \(imageSize)] (num_channels, image_size), got \(image) in pixel_values \(x.shape)")
+            throw ModelError.input(
+                "\(model): each image must be [\(channels), \(imageSize), \(imageSize)] (num_channels, image_size), got \(image) in pixel_values \(x.shape)"
+            )
         }
         let x32 = x.dtype.isComputeFloat ? x : x.converted(to: .float32)
         batch = x.shape[0]

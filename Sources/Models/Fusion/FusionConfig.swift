@@ -35,7 +35,9 @@ public struct FusionConfig: ModelConfig {
         case classifierDropout = "classifier_dropout", initializerRange = "initializer_range"
     }
 
-    public static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)).union(["num_labels", "id2label", "label2id"]) }
+    public static var fieldNames: Set<String> {
+        Set(CodingKeys.allCases.map(\.rawValue)).union(["num_labels", "id2label", "label2id"])
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -49,7 +51,9 @@ public struct FusionConfig: ModelConfig {
         classifierDropout = try c.value(.classifierDropout, or: d.classifierDropout)
         initializerRange = try c.value(.initializerRange, or: d.initializerRange)
         guard fusionHeads > 0, fusionWidth > 0, fusionWidth % fusionHeads == 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .fusionHeads, in: c, debugDescription: "the fusion width \(fusionWidth) is not a multiple of \(fusionHeads) heads")
+            throw DecodingError.dataCorruptedError(
+                forKey: .fusionHeads, in: c,
+                debugDescription: "the fusion width \(fusionWidth) is not a multiple of \(fusionHeads) heads")
         }
     }
 

@@ -38,7 +38,8 @@ final class FusionCrossAttention: Module {
         let vPooled = try v.mean(axes: [1], keepingAxes: true)  // [B, 1, F]
         let aPooled = try a.meanPooled().unsqueezed(at: 1)  // [B, 1, F]
         let audioMask = try additiveMask(from: a.keepMask())  // [B, 1, 1, T']
-        let vFused = try visionNorm(vPooled + visionToAudio(query: vPooled, key: a.states, value: a.states, mask: audioMask))
+        let vFused = try visionNorm(
+            vPooled + visionToAudio(query: vPooled, key: a.states, value: a.states, mask: audioMask))
         let aFused = try audioNorm(aPooled + audioToVision(query: aPooled, key: v, value: v))
         return try Tensor.cat([vFused, aFused], axis: 2).squeezed(at: 1)  // [B, 2F]
     }

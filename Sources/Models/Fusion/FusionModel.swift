@@ -32,7 +32,9 @@ public final class FusionModel: Module, ConfiguredModel {
 
     /// A model around existing (pretrained) towers; only the fusion block and the classifier
     /// start from scratch. A ViT built with a pooler is copied without it.
-    public convenience init(vision: ViTModel, audio: any AudioTower, labels: ClassLabels, fusion: FusionConfig.Mode = .concat) throws {
+    public convenience init(
+        vision: ViTModel, audio: any AudioTower, labels: ClassLabels, fusion: FusionConfig.Mode = .concat
+    ) throws {
         var config = FusionConfig()
         config.vision = vision.config
         config.audio = audio.towerConfigJSON
@@ -51,45 +53,60 @@ public final class FusionModel: Module, ConfiguredModel {
         self.vision = vision
         self.audio = audio
         let (dv, da) = (config.vision.hiddenSize, audio.frameWidth)
-        fusion = config.fusion == .attention
-            ? FusionCrossAttention(visionWidth: dv, audioWidth: da, width: config.fusionWidth, heads: config.fusionHeads) : nil
+        fusion =
+            config.fusion == .attention
+            ? FusionCrossAttention(
+                visionWidth: dv, audioWidth: da, width: config.fusionWidth, heads: config.fusionHeads) : nil
         classifier = Linear(fusion == nil ? dv + da : 2 * config.fusionWidth, config.labels.count)
         super.init()
         register(child: "vision", vision)
         register(child: "audio", audio)
         if let fusion { register(child: "fusion", fusion) }
         register(child: "classifier", classifier)
-        for head in [fusion as Module?, classifier].compactMap({ $0 }) { initializeWeights(of: head, std: config.initializerRange) }
+        for head in [fusion as Module?, classifier].compactMap({ $0 }) {
+            initializeWeights(of: head, std: config.initializerRange)
+        }
     }
 
     public var architecture: String { "EmberFusionModel" }
     public override var typeName: String { "FusionModel" }
-    public override var summaryDetail: String { "\(config.fusion.rawValue), " + counted(config.labels.count, "class", plural: "classes") }
+    public override var summaryDetail: String {
+        "\(config.fusion.rawValue), " + counted(config.labels.count, "class", plural: "classes")
+    }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let pixels = try VisionInput(pixelValues: input.require("pixel_values", for: typeName), channels: config.vision.numChannels,
-                                     imageSize: config.vision.imageSize, model: typeName)
+        let pixels = try VisionInput(
+            pixelValues: input.require("pixel_values", for: typeName), channels: config.vision.numChannels,
+            imageSize: config.vision.imageSize, model: typeName)
         var none = HiddenStates(enabled: false)
         let classTokens = try vision.encode(pixels.images, hiddenStates: &none).select(axis: 1, index: 0)  // [B·T, Dv]
         let frames = try classTokens.reshaped([pixels.batch, pixels.frames ?? 1, -1])  // [B, T, Dv]
-        let sound = try audio.encodeAudio(input.require("input_values", for: typeName), attentionMask: input["attention_mask"])
+        let sound = try audio.encodeAudio(
+            input.require("input_values", for: typeName), attentionMask: input["attention_mask"])
         guard sound.states.shape[0] == pixels.batch else {
-            throw ModelError.input("\(typeName): pixel_values has \(pixels.batch) items but input_values \(sound.states.shape[0])")
+            throw ModelError.input(
+                "\(typeName): pixel_values has \(pixels.batch) items but input_values \(sound.states.shape[0])")
         }
         let visionEmbeds = try frames.mean(axes: [1]), audioEmbeds = try sound.meanPooled()
-        let fused = try fusion.map { try $0(frames: frames, audio: sound) } ?? Tensor.cat([visionEmbeds, audioEmbeds], axis: 1)
+        let fused =
+            try fusion.map { try $0(frames: frames, audio: sound) } ?? Tensor.cat([visionEmbeds, audioEmbeds], axis: 1)
         let logits = try classifier(fused.dropout(p: config.classifierDropout, training: isTraining))
         var outputs = ["logits": logits, "vision_embeds": visionEmbeds, "audio_embeds": audioEmbeds]
         if let labels = input["labels"] {
-            outputs["loss"] = try classificationLoss(logits: logits, labels: labels, problemType: "single_label_classification", model: typeName)
+            outputs["loss"] = try classificationLoss(
+                logits: logits, labels: labels, problemType: "single_label_classification", model: typeName)
         }
         return outputs
     }
 
     /// Routes `vision.*` and `audio.*` keys through the towers' own rules (legacy names).
     public func parameterName(forCheckpointKey key: String) -> String? {
-        if key.hasPrefix("vision.") { return vision.parameterName(forCheckpointKey: String(key.dropFirst(7))).map { "vision." + $0 } }
-        if key.hasPrefix("audio.") { return audio.parameterName(forCheckpointKey: String(key.dropFirst(6))).map { "audio." + $0 } }
+        if key.hasPrefix("vision.") {
+            return vision.parameterName(forCheckpointKey: String(key.dropFirst(7))).map { "vision." + $0 }
+        }
+        if key.hasPrefix("audio.") {
+            return audio.parameterName(forCheckpointKey: String(key.dropFirst(6))).map { "audio." + $0 }
+        }
         return key
     }
 }

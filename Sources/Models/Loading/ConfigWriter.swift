@@ -6,7 +6,8 @@ enum ConfigWriter {
     /// classes, checked by introspection), plus `logit_scale_init_value`, which it accepts as an
     /// integer but then fails to make a parameter of; every other number field takes integers.
     static let floatFields: Set<String> = [
-        "initializer_range", "initializer_factor", "layer_norm_eps", "contrastive_logits_temperature", "diversity_loss_weight",
+        "initializer_range", "initializer_factor", "layer_norm_eps", "contrastive_logits_temperature",
+        "diversity_loss_weight",
         "logit_scale_init_value",
     ]
 

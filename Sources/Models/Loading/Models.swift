@@ -20,17 +20,25 @@ public enum Models {
     }
 
     static let families: [Family] = [
-        Family(modelTypes: ["vit"], classes: [("ViTModel", ViTModel.self), ("ViTForImageClassification", ViTForImageClassification.self)]),
+        Family(
+            modelTypes: ["vit"],
+            classes: [("ViTModel", ViTModel.self), ("ViTForImageClassification", ViTForImageClassification.self)]),
         Family(modelTypes: ["clip"], classes: [("CLIPModel", CLIPModel.self)]),
         Family(modelTypes: ["clip_text_model"], classes: [("CLIPTextModel", CLIPTextModel.self)]),
         Family(modelTypes: ["clip_vision_model"], classes: [("CLIPVisionModel", CLIPVisionModel.self)]),
         Family(modelTypes: ["uniter"], classes: [("UniterModel", UNITERModel.self)]),
-        Family(modelTypes: ["wav2vec2"], classes: [
-            ("Wav2Vec2Model", Wav2Vec2Model.self), ("Wav2Vec2ForCTC", Wav2Vec2ForCTC.self),
-            ("Wav2Vec2ForSequenceClassification", Wav2Vec2ForSequenceClassification.self),
-        ]),
+        Family(
+            modelTypes: ["wav2vec2"],
+            classes: [
+                ("Wav2Vec2Model", Wav2Vec2Model.self), ("Wav2Vec2ForCTC", Wav2Vec2ForCTC.self),
+                ("Wav2Vec2ForSequenceClassification", Wav2Vec2ForSequenceClassification.self),
+            ]),
         Family(modelTypes: ["ember-fusion"], classes: [("EmberFusionModel", FusionModel.self)]),
-        Family(modelTypes: ["bert"], classes: [("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self)]),
+        Family(
+            modelTypes: ["bert"],
+            classes: [
+                ("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self),
+            ]),
     ]
 
     /// The `model_type`s ``load(directory:strict:)`` and ``build(config:source:)`` accept.
@@ -39,15 +47,23 @@ public enum Models {
     /// Builds a model from a `config.json` object (which names its `model_type` and optionally
     /// `architectures`), initialised from scratch unless `initialization` says otherwise.
     /// - Throws: ``ModelError/config(_:)`` naming `source` and the field at fault.
-    public static func build(config json: [String: JSONValue], source: String = "config",
-                             initialization: WeightInitialization = .huggingFace) throws -> any PretrainedModel {
+    public static func build(
+        config json: [String: JSONValue], source: String = "config",
+        initialization: WeightInitialization = .huggingFace
+    ) throws -> any PretrainedModel {
         guard let typeValue = json["model_type"] else {
             // UNITER's repository configs name no model type; UNITERModel.load reads them.
-            throw ModelError.config("\(source): missing required field 'model_type' (for a UNITER repository config, load with UNITERModel)")
+            throw ModelError.config(
+                "\(source): missing required field 'model_type' (for a UNITER repository config, load with UNITERModel)"
+            )
         }
-        guard case .string(let type) = typeValue else { throw ModelError.config("\(source): field 'model_type': expected a string") }
+        guard case .string(let type) = typeValue else {
+            throw ModelError.config("\(source): field 'model_type': expected a string")
+        }
         guard let family = families.first(where: { $0.modelTypes.contains(type) }) else {
-            throw ModelError.config("\(source): field 'model_type': '\(type)' is not one Ember builds (\(modelTypes.joined(separator: ", ")))")
+            throw ModelError.config(
+                "\(source): field 'model_type': '\(type)' is not one Ember builds (\(modelTypes.joined(separator: ", ")))"
+            )
         }
         var architectures: [String] = []
         if case .array(let items)? = json["architectures"] {
@@ -64,7 +80,9 @@ public enum Models {
     ///   `from_pretrained(dir, num_labels=5)` does: `model_type` for a folder whose config lacks
     ///   it (UNITER's), `architectures` and `num_labels`/`id2label` to put a new head on a
     ///   backbone checkpoint (load it with `strict: false`; the head is reported missing).
-    public static func load(directory: String, strict: Bool = true, overrides: [String: JSONValue] = [:]) throws -> LoadedModel {
+    public static func load(directory: String, strict: Bool = true, overrides: [String: JSONValue] = [:]) throws
+        -> LoadedModel
+    {
         let path = directory + "/config.json"
         let config = try readJSONObject(path).merging(overrides) { $1 }
         // A strict load overwrites every weight; a lenient one keeps Hugging Face's initial values
@@ -75,8 +93,10 @@ public enum Models {
         return LoadedModel(model: model, report: report)
     }
 
-    private static func make<M: ConfiguredModel>(_ type: M.Type, _ json: [String: JSONValue], _ source: String,
-                                                 _ initialization: WeightInitialization) throws -> any PretrainedModel {
+    private static func make<M: ConfiguredModel>(
+        _ type: M.Type, _ json: [String: JSONValue], _ source: String,
+        _ initialization: WeightInitialization
+    ) throws -> any PretrainedModel {
         do {
             return try M(config: M.Config(json: json, source: source), initialization: initialization)
         } catch let error as TensorError {

@@ -41,14 +41,18 @@ extension PretrainedModel {
                 continue
             }
             if let earlier = origin[name] {
-                throw ModelError.checkpoint("\(file(key)): tensors '\(earlier)' and '\(key)' both load into parameter '\(name)'")
+                throw ModelError.checkpoint(
+                    "\(file(key)): tensors '\(earlier)' and '\(key)' both load into parameter '\(name)'")
             }
             let target = own[name]!
             guard tensor.shape == target.shape else {
-                throw ModelError.checkpoint("\(file(key)): tensor '\(key)' has shape \(tensor.shape), but \(typeName) expects \(target.shape) for '\(name)'")
+                throw ModelError.checkpoint(
+                    "\(file(key)): tensor '\(key)' has shape \(tensor.shape), but \(typeName) expects \(target.shape) for '\(name)'"
+                )
             }
             guard tensor.dtype.isFloatingPoint else {
-                throw ModelError.checkpoint("\(file(key)): tensor '\(key)' has dtype \(tensor.dtype); parameter '\(name)' needs floating point")
+                throw ModelError.checkpoint(
+                    "\(file(key)): tensor '\(key)' has dtype \(tensor.dtype); parameter '\(name)' needs floating point")
             }
             mapped[name] = tensor
             origin[name] = key
@@ -59,7 +63,9 @@ extension PretrainedModel {
             if !missing.isEmpty { parts.append("missing tensors for \(listed(missing))") }
             if !unexpected.isEmpty { parts.append("unexpected tensors \(listed(unexpected))") }
             let files = weights.files.joined(separator: ", ")
-            throw ModelError.checkpoint("\(files): does not match \(typeName): \(parts.joined(separator: "; ")) (load with strict=false to accept)")
+            throw ModelError.checkpoint(
+                "\(files): does not match \(typeName): \(parts.joined(separator: "; ")) (load with strict=false to accept)"
+            )
         }
         var report = try loadStateDict(mapped, strict: false, source: weights.files.joined(separator: ", "))
         report.unexpected = unexpected
@@ -80,7 +86,9 @@ extension PretrainedModel {
 /// `weight_v` ↔ `parametrizations.weight.original1` (checkpoints arrive with the new names; a
 /// model may register either).
 private func weightNormAlternatives(_ key: String) -> [String] {
-    let pairs = [(".weight_g", ".parametrizations.weight.original0"), (".weight_v", ".parametrizations.weight.original1")]
+    let pairs = [
+        (".weight_g", ".parametrizations.weight.original0"), (".weight_v", ".parametrizations.weight.original1"),
+    ]
     for (old, new) in pairs {
         if key.hasSuffix(old) { return [String(key.dropLast(old.count)) + new] }
         if key.hasSuffix(new) { return [String(key.dropLast(new.count)) + old] }

@@ -25,7 +25,10 @@ public struct UNITERConfig: ModelConfig {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         imgDim = try c.value(.imgDim, or: 2048)
         audioConfig = try c.decodeIfPresent([String: JSONValue].self, forKey: .audioConfig)
-        guard imgDim > 0 else { throw DecodingError.dataCorruptedError(forKey: .imgDim, in: c, debugDescription: "must be positive, got \(imgDim)") }
+        guard imgDim > 0 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .imgDim, in: c, debugDescription: "must be positive, got \(imgDim)")
+        }
     }
 
     public func encode(to encoder: Encoder) throws {

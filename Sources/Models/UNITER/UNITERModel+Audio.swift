@@ -25,7 +25,8 @@ extension UNITERModel {
     /// The audio tokens `[B, T', D]` and their 0/1 mask `[B, T']`.
     func audioTokens(_ inputValues: Tensor, attentionMask: Tensor?) throws -> (Tensor, Tensor) {
         guard let audioModel, let audioEmbeddings else {
-            throw ModelError.input("\(typeName): input_values given, but the model has no audio tower (attach one, or set audio_config)")
+            throw ModelError.input(
+                "\(typeName): input_values given, but the model has no audio tower (attach one, or set audio_config)")
         }
         let frames = try audioModel.encodeAudio(inputValues, attentionMask: attentionMask)
         return (try audioEmbeddings(frames.states), frames.keepMask())

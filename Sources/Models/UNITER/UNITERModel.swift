@@ -39,10 +39,12 @@ public final class UNITERModel: Module, ConfiguredModel {
         pooler = Linear(config.bert.hiddenSize, config.bert.hiddenSize)
         itmOutput = Linear(config.bert.hiddenSize, 2)
         head = config.bert.labels.map { UNITERClassifierHead(config.bert, classes: $0.count) }
-        uniter = Scope("UniterModel", [
-            "embeddings": embeddings, "img_embeddings": imageEmbeddings,
-            "encoder": Scope("UniterEncoder", ["layer": layers]), "pooler": Scope("BertPooler", ["dense": pooler]),
-        ])
+        uniter = Scope(
+            "UniterModel",
+            [
+                "embeddings": embeddings, "img_embeddings": imageEmbeddings,
+                "encoder": Scope("UniterEncoder", ["layer": layers]), "pooler": Scope("BertPooler", ["dense": pooler]),
+            ])
         super.init()
         register(child: "uniter", uniter)
         register(child: "itm_output", itmOutput)
@@ -74,13 +76,19 @@ public final class UNITERModel: Module, ConfiguredModel {
             let logits = try head(pooled)
             outputs["logits"] = logits
             if let labels = input["labels"] {
-                losses.append(try classificationLoss(logits: logits, labels: labels, problemType: config.bert.labels?.problemType, model: typeName))
+                losses.append(
+                    try classificationLoss(
+                        logits: logits, labels: labels, problemType: config.bert.labels?.problemType, model: typeName))
             }
         } else if input["labels"] != nil {
-            throw ModelError.input("\(typeName): labels given, but the model has no classification head (set num_labels)")
+            throw ModelError.input(
+                "\(typeName): labels given, but the model has no classification head (set num_labels)")
         }
         if let itmLabels = input["itm_labels"] {
-            losses.append(try classificationLoss(logits: outputs["itm_logits"]!, labels: itmLabels, problemType: "single_label_classification", model: typeName))
+            losses.append(
+                try classificationLoss(
+                    logits: outputs["itm_logits"]!, labels: itmLabels, problemType: "single_label_classification",
+                    model: typeName))
         }
         if let first = losses.first { outputs["loss"] = try losses.dropFirst().reduce(first) { try $0 + $1 } }
         try hidden.write(into: &outputs)
@@ -98,9 +106,18 @@ public final class UNITERModel: Module, ConfiguredModel {
         }
         var k = key
         if k.hasPrefix("bert.") { k = "uniter." + k.dropFirst(5) }
-        if ["embeddings.", "img_embeddings.", "encoder.", "pooler."].contains(where: { k.hasPrefix($0) }) { k = "uniter." + k }
-        let dropped = ["cls.", "feat_regress.", "region_classifier.", "rank_output.", "classifier.", "uniter.img_embeddings.mask_embedding."]
-        if dropped.contains(where: { k.hasPrefix($0) }) || k.hasSuffix("position_ids") || k.hasSuffix("embeddings.token_type_ids") { return nil }
+        if ["embeddings.", "img_embeddings.", "encoder.", "pooler."].contains(where: { k.hasPrefix($0) }) {
+            k = "uniter." + k
+        }
+        let dropped = [
+            "cls.", "feat_regress.", "region_classifier.", "rank_output.", "classifier.",
+            "uniter.img_embeddings.mask_embedding.",
+        ]
+        if dropped.contains(where: { k.hasPrefix($0) }) || k.hasSuffix("position_ids")
+            || k.hasSuffix("embeddings.token_type_ids")
+        {
+            return nil
+        }
         if head == nil && k.hasPrefix("vqa_output.") { return nil }
         return k
     }

@@ -30,7 +30,8 @@ public struct ViTConfig: ModelConfig {
     public var patchCount: Int { (imageSize / patchSize) * (imageSize / patchSize) }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
+        case hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers", numAttentionHeads =
+            "num_attention_heads"
         case intermediateSize = "intermediate_size", hiddenAct = "hidden_act", hiddenDropoutProb = "hidden_dropout_prob"
         case attentionProbsDropoutProb = "attention_probs_dropout_prob", initializerRange = "initializer_range"
         case layerNormEps = "layer_norm_eps", imageSize = "image_size", patchSize = "patch_size"
@@ -64,7 +65,9 @@ public struct ViTConfig: ModelConfig {
         try checkActivation(c, .hiddenAct, hiddenAct)
         try checkActivation(c, .poolerAct, poolerAct)
         guard patchSize > 0, imageSize % patchSize == 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .patchSize, in: c, debugDescription: "image_size \(imageSize) is not a multiple of patch_size \(patchSize)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .patchSize, in: c,
+                debugDescription: "image_size \(imageSize) is not a multiple of patch_size \(patchSize)")
         }
     }
 

@@ -57,10 +57,14 @@ final class ViTLayer: Module {
         attentionDropout = config.attentionProbsDropoutProb
         hiddenDropout = config.hiddenDropoutProb
         super.init()
-        register(child: "attention", Scope("ViTAttention", [
-            "attention": Scope("ViTSelfAttention", ["query": query, "key": key, "value": value]),
-            "output": Scope("ViTSelfOutput", ["dense": attentionOutput]),
-        ]))
+        register(
+            child: "attention",
+            Scope(
+                "ViTAttention",
+                [
+                    "attention": Scope("ViTSelfAttention", ["query": query, "key": key, "value": value]),
+                    "output": Scope("ViTSelfOutput", ["dense": attentionOutput]),
+                ]))
         register(child: "intermediate", Scope("ViTIntermediate", ["dense": intermediate]))
         register(child: "output", Scope("ViTOutput", ["dense": output]))
         register(child: "layernorm_before", layernormBefore)
@@ -72,8 +76,9 @@ final class ViTLayer: Module {
     /// `[B, L, D]` → `[B, L, D]`.
     func callAsFunction(_ x: Tensor) throws -> Tensor {
         let h = try layernormBefore(x)
-        let a = try multiHeadAttention(query: query(h), key: key(h), value: value(h), heads: heads, mask: nil,
-                                       dropout: attentionDropout, training: isTraining)
+        let a = try multiHeadAttention(
+            query: query(h), key: key(h), value: value(h), heads: heads, mask: nil,
+            dropout: attentionDropout, training: isTraining)
         let x1 = try x + attentionOutput(a).dropout(p: hiddenDropout, training: isTraining)
         let m = try output(activation(intermediate(layernormAfter(x1))))
         return try x1 + m.dropout(p: hiddenDropout, training: isTraining)

@@ -71,8 +71,9 @@ public final class ViTModel: Module, ConfiguredModel {
     }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let vision = try VisionInput(pixelValues: input.require("pixel_values", for: typeName), channels: config.numChannels,
-                                     imageSize: config.imageSize, model: typeName)
+        let vision = try VisionInput(
+            pixelValues: input.require("pixel_values", for: typeName), channels: config.numChannels,
+            imageSize: config.imageSize, model: typeName)
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
         let last = try encode(vision.images, hiddenStates: &hidden)
         var outputs = ["last_hidden_state": try vision.perFrame(last)]
@@ -123,14 +124,16 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
     public override var summaryDetail: String { counted(config.labels!.count, "class", plural: "classes") }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let vision = try VisionInput(pixelValues: input.require("pixel_values", for: typeName), channels: config.numChannels,
-                                     imageSize: config.imageSize, model: typeName)
+        let vision = try VisionInput(
+            pixelValues: input.require("pixel_values", for: typeName), channels: config.numChannels,
+            imageSize: config.imageSize, model: typeName)
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
         let last = try vit.encode(vision.images, hiddenStates: &hidden)
         let logits = try classifier(vision.pooled(last.select(axis: 1, index: 0)))
         var outputs = ["logits": logits]
         if let labels = input["labels"] {
-            outputs["loss"] = try classificationLoss(logits: logits, labels: labels, problemType: config.labels!.problemType, model: typeName)
+            outputs["loss"] = try classificationLoss(
+                logits: logits, labels: labels, problemType: config.labels!.problemType, model: typeName)
         }
         try hidden.write(into: &outputs, vision.perFrame)
         return outputs

@@ -45,7 +45,9 @@ extension Wav2Vec2Config {
 
         func ints(_ key: String, _ fallback: [Int]) throws -> [Int] {
             guard let value = json[key] else { return fallback }
-            guard case .array(let items) = value else { throw error(key, "must be a list of integers, got \(show(value))") }
+            guard case .array(let items) = value else {
+                throw error(key, "must be a list of integers, got \(show(value))")
+            }
             return try items.map { try integer(key, $0) }
         }
 
@@ -56,7 +58,9 @@ extension Wav2Vec2Config {
         func choice<T: RawRepresentable<String>>(_ key: String, _ fallback: T, among options: [T]) throws -> T {
             guard let name = try string(key) else { return fallback }
             guard let v = T(rawValue: name), options.contains(where: { $0.rawValue == name }) else {
-                throw error(key, "is \"\(name)\"; expected one of \(options.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+                throw error(
+                    key,
+                    "is \"\(name)\"; expected one of \(options.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
             }
             return v
         }
@@ -66,11 +70,15 @@ extension Wav2Vec2Config {
         func labels(default fallback: [Int: String]) throws -> [Int: String] {
             var labels = fallback
             if let value = json["id2label"], value != .null {
-                guard case .object(let entries) = value else { throw error("id2label", "must be an object of id → name, got \(show(value))") }
+                guard case .object(let entries) = value else {
+                    throw error("id2label", "must be an object of id → name, got \(show(value))")
+                }
                 labels = [:]
                 for (id, name) in entries {
                     guard let i = Int(id), i >= 0 else { throw error("id2label", "has key \"\(id)\", not a class id") }
-                    guard case .string(let s) = name else { throw error("id2label", "entry \"\(id)\" must be a string") }
+                    guard case .string(let s) = name else {
+                        throw error("id2label", "entry \"\(id)\" must be a string")
+                    }
                     labels[i] = s
                 }
                 guard labels.keys.sorted() == Array(0..<labels.count) else {

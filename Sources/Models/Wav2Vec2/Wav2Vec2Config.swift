@@ -161,17 +161,22 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
 
     private func validate(_ f: Fields) throws {
         guard !convDim.isEmpty else { throw f.error("conv_dim", "is empty; the feature encoder needs a convolution") }
-        for (name, values) in [("conv_stride", convStride), ("conv_kernel", convKernel)] where values.count != convDim.count {
-            throw f.error(name, "has \(values.count) entries but conv_dim has \(convDim.count); there is one per convolution")
+        for (name, values) in [("conv_stride", convStride), ("conv_kernel", convKernel)]
+        where values.count != convDim.count {
+            throw f.error(
+                name, "has \(values.count) entries but conv_dim has \(convDim.count); there is one per convolution")
         }
-        for (name, values) in [("conv_dim", convDim), ("conv_stride", convStride), ("conv_kernel", convKernel)] where values.contains(where: { $0 < 1 }) {
+        for (name, values) in [("conv_dim", convDim), ("conv_stride", convStride), ("conv_kernel", convKernel)]
+        where values.contains(where: { $0 < 1 }) {
             throw f.error(name, "must hold positive integers, got \(values)")
         }
         guard hiddenSize % numAttentionHeads == 0 else {
             throw f.error("num_attention_heads", "\(numAttentionHeads) does not divide hidden_size \(hiddenSize)")
         }
         guard hiddenSize % numConvPosEmbeddingGroups == 0 else {
-            throw f.error("num_conv_pos_embedding_groups", "\(numConvPosEmbeddingGroups) does not divide hidden_size \(hiddenSize)")
+            throw f.error(
+                "num_conv_pos_embedding_groups",
+                "\(numConvPosEmbeddingGroups) does not divide hidden_size \(hiddenSize)")
         }
         if try f.bool("add_adapter", false) {
             throw f.error("add_adapter", "is true; Wav2Vec2 adapters are not supported")
@@ -224,8 +229,10 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
         put("classifier_proj_size", classifierProjSize)
         out["pad_token_id"] = padTokenId.map { .number(Double($0)) } ?? .null
         let ids = id2label.keys.sorted()
-        out["id2label"] = .object(Dictionary(uniqueKeysWithValues: ids.map { (String($0), JSONValue.string(id2label[$0]!)) }))
-        out["label2id"] = .object(Dictionary(ids.map { (id2label[$0]!, JSONValue.number(Double($0))) }, uniquingKeysWith: { a, _ in a }))
+        out["id2label"] = .object(
+            Dictionary(uniqueKeysWithValues: ids.map { (String($0), JSONValue.string(id2label[$0]!)) }))
+        out["label2id"] = .object(
+            Dictionary(ids.map { (id2label[$0]!, JSONValue.number(Double($0))) }, uniquingKeysWith: { a, _ in a }))
         return out
     }
 

@@ -31,7 +31,8 @@ public final class Wav2Vec2Encoder: Module {
         posConvEmbed = Wav2Vec2PositionalConvEmbedding(config: config, generator: generator)
         layerNorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
         dropout = Dropout(config.hiddenDropout, generator: generator)
-        layers = ModuleList((0..<config.numHiddenLayers).map { _ in Wav2Vec2EncoderLayer(config: config, generator: generator) })
+        layers = ModuleList(
+            (0..<config.numHiddenLayers).map { _ in Wav2Vec2EncoderLayer(config: config, generator: generator) })
         preNorm = config.doStableLayerNorm
         layerdrop = config.layerdrop
         self.generator = generator
@@ -51,7 +52,9 @@ public final class Wav2Vec2Encoder: Module {
     ///     (`transformers`' `hidden_states`; in the pre-norm variant the last one is taken before
     ///     the final `layer_norm`, as in 5.x).
     /// - Returns: `lastHiddenState [B, T, D]` and the hidden states (empty unless asked).
-    public func callAsFunction(_ h: Tensor, frameMask: Tensor?, outputHiddenStates: Bool = false) throws -> (lastHiddenState: Tensor, hiddenStates: [Tensor]) {
+    public func callAsFunction(_ h: Tensor, frameMask: Tensor?, outputHiddenStates: Bool = false) throws -> (
+        lastHiddenState: Tensor, hiddenStates: [Tensor]
+    ) {
         var x = h
         var keyMask: Tensor?
         if let frameMask {

@@ -32,7 +32,8 @@ public final class Wav2Vec2Attention: Module {
         let q = try splitHeads(qProj(x), heads: heads)  // [B, H, L, dh]
         let k = try splitHeads(kProj(x), heads: heads)
         let v = try splitHeads(vProj(x), heads: heads)
-        let o = try scaledDotProductAttention(query: q, key: k, value: v, mask: mask, dropout: dropout, training: isTraining)
+        let o = try scaledDotProductAttention(
+            query: q, key: k, value: v, mask: mask, dropout: dropout, training: isTraining)
         return try outProj(mergeHeads(o))
     }
 }
@@ -53,7 +54,8 @@ public final class Wav2Vec2FeedForward: Module {
     init(config: Wav2Vec2Config, generator: RandomGenerator) {
         let std = config.initializerRange
         intermediateDropout = Dropout(config.activationDropout, generator: generator)
-        intermediateDense = Wav2Vec2Init.linear(config.hiddenSize, config.intermediateSize, std: std, generator: generator)
+        intermediateDense = Wav2Vec2Init.linear(
+            config.hiddenSize, config.intermediateSize, std: std, generator: generator)
         outputDense = Wav2Vec2Init.linear(config.intermediateSize, config.hiddenSize, std: std, generator: generator)
         outputDropout = Dropout(config.hiddenDropout, generator: generator)
         activation = config.hiddenAct

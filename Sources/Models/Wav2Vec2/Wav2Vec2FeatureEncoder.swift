@@ -22,8 +22,9 @@ public final class Wav2Vec2ConvLayer: Module {
 
     init(config: Wav2Vec2Config, index j: Int, norm: Norm, generator: RandomGenerator) {
         let inChannels = j == 0 ? 1 : config.convDim[j - 1], outChannels = config.convDim[j]
-        conv = Conv1d(inChannels, outChannels, kernelSize: config.convKernel[j], stride: config.convStride[j],
-                      bias: config.convBias, generator: generator)
+        conv = Conv1d(
+            inChannels, outChannels, kernelSize: config.convKernel[j], stride: config.convStride[j],
+            bias: config.convBias, generator: generator)
         Wav2Vec2Init.kaimingNormal(conv, generator: generator)
         self.norm = norm
         // The convolution norms use PyTorch's default eps (1e-5) whatever layer_norm_eps says.
@@ -66,10 +67,11 @@ public final class Wav2Vec2FeatureEncoder: Module {
 
     /// Layers with Hugging Face's initialisation (kaiming-normal weights), drawn from `generator`.
     public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
-        convLayers = ModuleList((0..<config.convDim.count).map { j in
-            let norm: Wav2Vec2ConvLayer.Norm = config.featExtractNorm == .layer ? .layer : (j == 0 ? .group : .none)
-            return Wav2Vec2ConvLayer(config: config, index: j, norm: norm, generator: generator)
-        })
+        convLayers = ModuleList(
+            (0..<config.convDim.count).map { j in
+                let norm: Wav2Vec2ConvLayer.Norm = config.featExtractNorm == .layer ? .layer : (j == 0 ? .group : .none)
+                return Wav2Vec2ConvLayer(config: config, index: j, norm: norm, generator: generator)
+            })
         super.init()
         register(child: "conv_layers", convLayers)
     }

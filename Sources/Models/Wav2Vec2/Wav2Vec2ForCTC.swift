@@ -20,7 +20,8 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
     /// - Throws: when the config has no `vocab_size`.
     public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) throws {
         guard let vocab = config.vocabSize else {
-            throw TensorError.invalidArgument("Wav2Vec2ForCTC: the config has no vocab_size; set it to the CTC vocabulary size")
+            throw TensorError.invalidArgument(
+                "Wav2Vec2ForCTC: the config has no vocab_size; set it to the CTC vocabulary size")
         }
         wav2vec2 = Wav2Vec2Model(config: config, generator: generator)
         dropout = Dropout(config.finalDropout, generator: generator)
@@ -40,14 +41,20 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
     ///   - labels: int64 `[B, S]` target ids padded with −100, for the loss.
     ///   - outputHiddenStates: also return the encoder's hidden states.
     /// - Returns: `logits [B, T', V]`, the loss when labels were given, and the encoder output.
-    public func callAsFunction(_ inputValues: Tensor, attentionMask: Tensor? = nil, labels: Tensor? = nil,
-                               outputHiddenStates: Bool = false) throws -> (logits: Tensor, loss: Tensor?, encoder: Wav2Vec2Output) {
+    public func callAsFunction(
+        _ inputValues: Tensor, attentionMask: Tensor? = nil, labels: Tensor? = nil,
+        outputHiddenStates: Bool = false
+    ) throws -> (logits: Tensor, loss: Tensor?, encoder: Wav2Vec2Output) {
         let out = try wav2vec2(inputValues, attentionMask: attentionMask, outputHiddenStates: outputHiddenStates)
         let logits = try lmHead(dropout(out.lastHiddenState))
         guard let labels else { return (logits, nil, out) }
-        let samples = try attentionMask.map { try $0.converted(to: .float64).sum(axes: [1]).toArray(of: Double.self).map { Int($0) } }
+        let samples =
+            try attentionMask.map {
+                try $0.converted(to: .float64).sum(axes: [1]).toArray(of: Double.self).map { Int($0) }
+            }
             ?? Array(repeating: inputValues.shape[1], count: inputValues.shape[0])
-        let loss = try ctcLoss(logits: logits, labels: labels, inputLengths: samples.map(config.frameCount(forSamples:)))
+        let loss = try ctcLoss(
+            logits: logits, labels: labels, inputLengths: samples.map(config.frameCount(forSamples:)))
         return (logits, loss, out)
     }
 
@@ -56,7 +63,9 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
     public func ctcLoss(logits: Tensor, labels: Tensor, inputLengths: [Int]) throws -> Tensor {
         let vocab = logits.shape[2], blank = config.padTokenId ?? 0
         guard labels.dtype == .int64, labels.rank == 2, labels.shape[0] == logits.shape[0] else {
-            throw TensorError.invalidArgument("Wav2Vec2ForCTC: labels must be int64 [batch, length] for \(logits.shape[0]) items, got \(labels.dtype) \(labels.shape)")
+            throw TensorError.invalidArgument(
+                "Wav2Vec2ForCTC: labels must be int64 [batch, length] for \(logits.shape[0]) items, got \(labels.dtype) \(labels.shape)"
+            )
         }
         let flat = labels.toArray(of: Int64.self), width = labels.shape[1]
         let rows = (0..<labels.shape[0]).map { flat[($0 * width)..<(($0 + 1) * width)] }
@@ -65,9 +74,10 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
         }
         let targets = rows.map { $0.filter { $0 != -100 && $0 != Int64(blank) } }
         let logProbs = try logits.converted(to: .float32).logSoftmax(axis: -1).transposed(0, 1)  // [T', B, V]
-        return try Loss.ctc(logProbs: logProbs, targets: Tensor(shape: [targets.joined().count], scalars: Array(targets.joined())),
-                            inputLengths: inputLengths, targetLengths: targets.map(\.count), blank: blank,
-                            reduction: config.ctcLossReduction, zeroInfinity: config.ctcZeroInfinity)
+        return try Loss.ctc(
+            logProbs: logProbs, targets: Tensor(shape: [targets.joined().count], scalars: Array(targets.joined())),
+            inputLengths: inputLengths, targetLengths: targets.map(\.count), blank: blank,
+            reduction: config.ctcLossReduction, zeroInfinity: config.ctcZeroInfinity)
     }
 
     /// Greedy CTC decoding: the best id per frame, runs merged, blanks dropped → token ids per
@@ -98,8 +108,9 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
     /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits`, `loss`
     /// and, when asked for, `hidden_states.k`.
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let (logits, loss, encoder) = try self(input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
-                                               labels: input["labels"], outputHiddenStates: input.outputHiddenStates)
+        let (logits, loss, encoder) = try self(
+            input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
+            labels: input["labels"], outputHiddenStates: input.outputHiddenStates)
         var out = ["logits": logits]
         out["loss"] = loss
         encoder.writeHiddenStates(into: &out)

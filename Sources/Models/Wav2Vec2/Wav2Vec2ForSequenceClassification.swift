@@ -45,9 +45,12 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
     ///   - labels: int64 `[B]` class ids, for the loss.
     ///   - outputHiddenStates: also return the encoder's hidden states.
     /// - Returns: `logits [B, num_labels]`, the loss when labels were given, and the encoder output.
-    public func callAsFunction(_ inputValues: Tensor, attentionMask: Tensor? = nil, labels: Tensor? = nil,
-                               outputHiddenStates: Bool = false) throws -> (logits: Tensor, loss: Tensor?, encoder: Wav2Vec2Output) {
-        let out = try wav2vec2(inputValues, attentionMask: attentionMask, outputHiddenStates: outputHiddenStates || layerWeights != nil)
+    public func callAsFunction(
+        _ inputValues: Tensor, attentionMask: Tensor? = nil, labels: Tensor? = nil,
+        outputHiddenStates: Bool = false
+    ) throws -> (logits: Tensor, loss: Tensor?, encoder: Wav2Vec2Output) {
+        let out = try wav2vec2(
+            inputValues, attentionMask: attentionMask, outputHiddenStates: outputHiddenStates || layerWeights != nil)
         var h = out.lastHiddenState
         if let layerWeights {
             let w = try layerWeights.softmax(axis: 0).reshaped([-1, 1, 1, 1])
@@ -73,8 +76,9 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
     /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits`, `loss`
     /// and, when asked for, `hidden_states.k`.
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let (logits, loss, encoder) = try self(input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
-                                               labels: input["labels"], outputHiddenStates: input.outputHiddenStates)
+        let (logits, loss, encoder) = try self(
+            input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
+            labels: input["labels"], outputHiddenStates: input.outputHiddenStates)
         var out = ["logits": logits]
         out["loss"] = loss
         if input.outputHiddenStates { encoder.writeHiddenStates(into: &out) }
@@ -82,7 +86,8 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
     }
 
     public func parameterName(forCheckpointKey key: String) -> String? {
-        Wav2Vec2Keys.name(forCheckpointKey: key, in: self, prefix: "wav2vec2.",
-                          heads: layerWeights == nil ? ["projector", "classifier"] : ["projector", "classifier", "layer_weights"])
+        Wav2Vec2Keys.name(
+            forCheckpointKey: key, in: self, prefix: "wav2vec2.",
+            heads: layerWeights == nil ? ["projector", "classifier"] : ["projector", "classifier", "layer_weights"])
     }
 }

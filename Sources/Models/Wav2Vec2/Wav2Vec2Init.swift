@@ -17,7 +17,9 @@ enum Wav2Vec2Init {
     /// PyTorch's U(±1/√fan_in), which is what `_init_weights` draws again.
     static func kaimingNormal(_ conv: Conv1d, generator: RandomGenerator) {
         let fanIn = conv.weight.shape[1] * conv.weight.shape[2]
-        assign(conv.weight, Initializer.normal(conv.weight.shape, std: (2 / Double(fanIn)).squareRoot(), generator: generator))
+        assign(
+            conv.weight,
+            Initializer.normal(conv.weight.shape, std: (2 / Double(fanIn)).squareRoot(), generator: generator))
     }
 
     /// Overwrites a freshly created parameter without recording the copy.

@@ -6,7 +6,9 @@ enum Wav2Vec2Keys {
     /// Top-level names of task heads in Wav2Vec2 checkpoints: `lm_head` (CTC), `projector`,
     /// `classifier`, `layer_weights` (sequence classification), `quantizer`, `project_hid`,
     /// `project_q` (pre-training). A model loads the ones it has and ignores the others.
-    static let heads: Set<String> = ["lm_head", "projector", "classifier", "layer_weights", "quantizer", "project_hid", "project_q"]
+    static let heads: Set<String> = [
+        "lm_head", "projector", "classifier", "layer_weights", "quantizer", "project_hid", "project_q",
+    ]
 
     /// Maps a checkpoint key to a parameter name of `model`, or nil for keys it ignores.
     ///
@@ -19,9 +21,13 @@ enum Wav2Vec2Keys {
     /// - Parameters:
     ///   - prefix: `"wav2vec2."` for head models, `""` for ``Wav2Vec2Model``.
     ///   - ownHeads: the head names `model` has (loaded without the prefix).
-    static func name(forCheckpointKey key: String, in model: Module, prefix: String, heads ownHeads: Set<String>) -> String? {
+    static func name(forCheckpointKey key: String, in model: Module, prefix: String, heads ownHeads: Set<String>)
+        -> String?
+    {
         var k = key
-        for (old, new) in [("weight_g", "parametrizations.weight.original0"), ("weight_v", "parametrizations.weight.original1")]
+        for (old, new) in [
+            ("weight_g", "parametrizations.weight.original0"), ("weight_v", "parametrizations.weight.original1"),
+        ]
         where k.hasSuffix(".conv." + old) {
             k = String(k.dropLast(old.count)) + new
         }

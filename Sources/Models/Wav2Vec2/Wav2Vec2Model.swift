@@ -35,7 +35,8 @@ public final class Wav2Vec2Model: Module, PretrainedModel {
         featureExtractor = Wav2Vec2FeatureEncoder(config: config, generator: generator)
         featureProjection = Wav2Vec2FeatureProjection(config: config, generator: generator)
         let hasSpecEmbed = config.maskTimeProb > 0 || config.maskFeatureProb > 0
-        maskedSpecEmbed = hasSpecEmbed ? Tensor.uniform([config.hiddenSize], low: 0, high: 1, generator: generator) : nil
+        maskedSpecEmbed =
+            hasSpecEmbed ? Tensor.uniform([config.hiddenSize], low: 0, high: 1, generator: generator) : nil
         encoder = Wav2Vec2Encoder(config: config, generator: generator)
         super.init()
         if let maskedSpecEmbed { register(parameter: "masked_spec_embed", maskedSpecEmbed) }
@@ -49,20 +50,25 @@ public final class Wav2Vec2Model: Module, PretrainedModel {
     ///   - attentionMask: `[B, T]`, 1 (or true) for real samples; its row sums give each item's
     ///     length, from which the frame mask follows (``frameMask(attentionMask:frames:)``).
     ///   - outputHiddenStates: also return every layer's hidden states.
-    public func callAsFunction(_ inputValues: Tensor, attentionMask: Tensor? = nil, outputHiddenStates: Bool = false) throws -> Wav2Vec2Output {
+    public func callAsFunction(_ inputValues: Tensor, attentionMask: Tensor? = nil, outputHiddenStates: Bool = false)
+        throws -> Wav2Vec2Output
+    {
         let features = try featureExtractor(inputValues).transposed(1, 2)  // [B, T', C]
         let frames = features.shape[1]
         var mask: (valid: Tensor, lengths: [Int])?
         if let attentionMask {
             guard attentionMask.rank == 2, attentionMask.shape[0] == inputValues.shape[0] else {
-                throw TensorError.shape("Wav2Vec2: attention_mask must be [batch, samples] like input_values \(inputValues.shape), got \(attentionMask.shape)")
+                throw TensorError.shape(
+                    "Wav2Vec2: attention_mask must be [batch, samples] like input_values \(inputValues.shape), got \(attentionMask.shape)"
+                )
             }
             mask = try frameMask(attentionMask: attentionMask, frames: frames)
         }
         let (hidden, normed) = try featureProjection(features)
         let (last, states) = try encoder(hidden, frameMask: mask?.valid, outputHiddenStates: outputHiddenStates)
-        return Wav2Vec2Output(lastHiddenState: last, extractFeatures: normed, hiddenStates: states, frameMask: mask?.valid,
-                              frameLengths: mask?.lengths ?? Array(repeating: frames, count: inputValues.shape[0]))
+        return Wav2Vec2Output(
+            lastHiddenState: last, extractFeatures: normed, hiddenStates: states, frameMask: mask?.valid,
+            frameLengths: mask?.lengths ?? Array(repeating: frames, count: inputValues.shape[0]))
     }
 
     /// The frame-level mask for a sample-level `attentionMask [B, T]`, as `transformers` builds it
@@ -78,7 +84,8 @@ public final class Wav2Vec2Model: Module, PretrainedModel {
             var last = config.frameCount(forSamples: Int(n)) - 1
             if last < 0 { last += frames }
             guard (0..<frames).contains(last) else {
-                throw TensorError.invalidArgument("Wav2Vec2: attention_mask row \(b) has \(Int(n)) samples, too few for any frame")
+                throw TensorError.invalidArgument(
+                    "Wav2Vec2: attention_mask row \(b) has \(Int(n)) samples, too few for any frame")
             }
             return last + 1
         }
@@ -99,8 +106,9 @@ public final class Wav2Vec2Model: Module, PretrainedModel {
     /// Inputs `input_values` and optional `attention_mask`; outputs `last_hidden_state`,
     /// `extract_features` and, when asked for, `hidden_states.k`.
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let out = try self(input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
-                           outputHiddenStates: input.outputHiddenStates)
+        let out = try self(
+            input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
+            outputHiddenStates: input.outputHiddenStates)
         var outputs = ["last_hidden_state": out.lastHiddenState, "extract_features": out.extractFeatures]
         out.writeHiddenStates(into: &outputs)
         return outputs

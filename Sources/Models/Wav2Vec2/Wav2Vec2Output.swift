@@ -23,11 +23,13 @@ public struct Wav2Vec2Output {
     public func meanPooled(_ states: Tensor? = nil) throws -> Tensor {
         let x = states ?? lastHiddenState
         guard x.rank == 3, x.shape[0] == frameLengths.count else {
-            throw TensorError.shape("Wav2Vec2 mean pooling: expected [\(frameLengths.count), frames, features], got \(x.shape)")
+            throw TensorError.shape(
+                "Wav2Vec2 mean pooling: expected [\(frameLengths.count), frames, features], got \(x.shape)")
         }
         guard let frameMask else { return try x.mean(axes: [1]) }
         let kept = try Tensor.where(frameMask.unsqueezed(at: 2), x, Tensor.zeros([], dtype: x.dtype))
-        let counts = try Tensor(shape: [frameLengths.count, 1], scalars: frameLengths.map(Double.init)).converted(to: x.dtype)
+        let counts = try Tensor(shape: [frameLengths.count, 1], scalars: frameLengths.map(Double.init)).converted(
+            to: x.dtype)
         return try kept.sum(axes: [1]) / counts
     }
 

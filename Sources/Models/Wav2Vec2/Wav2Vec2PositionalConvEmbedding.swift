@@ -75,7 +75,8 @@ public final class Wav2Vec2PositionalConvEmbedding: Module {
     /// `h [B, T, D]` → positional embedding `[B, T, D]`.
     public func callAsFunction(_ h: Tensor) throws -> Tensor {
         let frames = h.shape[1]
-        var y = try h.transposed(1, 2).conv1d(weight: weightNorm.weight(), bias: bias, padding: kernelSize / 2, groups: groups)
+        var y = try h.transposed(1, 2).conv1d(
+            weight: weightNorm.weight(), bias: bias, padding: kernelSize / 2, groups: groups)
         if kernelSize % 2 == 0 { y = try y.narrow(axis: 2, start: 0, length: frames) }  // [B, D, T]
         return try activation(y).transposed(1, 2)
     }

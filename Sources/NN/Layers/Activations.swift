@@ -10,7 +10,9 @@ public enum Activation: String, Sendable, CaseIterable {
     /// Parses a config value, naming the accepted ones in the error.
     public init(config name: String) throws {
         guard let a = Activation(rawValue: name) else {
-            throw TensorError.invalidArgument("unknown activation '\(name)'; expected one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw TensorError.invalidArgument(
+                "unknown activation '\(name)'; expected one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         self = a
     }

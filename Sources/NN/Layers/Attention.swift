@@ -20,7 +20,9 @@ public func scaledDotProductAttention(
 /// `[B, L, H·dh]` → `[B, H, L, dh]` (a view).
 public func splitHeads(_ x: Tensor, heads: Int) throws -> Tensor {
     let (b, l, d) = (x.shape[0], x.shape[1], x.shape[2])
-    guard d % heads == 0 else { throw TensorError.shape("attention: hidden size \(d) is not divisible by \(heads) heads") }
+    guard d % heads == 0 else {
+        throw TensorError.shape("attention: hidden size \(d) is not divisible by \(heads) heads")
+    }
     return try x.reshaped([b, l, heads, d / heads]).transposed(1, 2)
 }
 
@@ -32,7 +34,8 @@ public func mergeHeads(_ x: Tensor) throws -> Tensor {
 
 /// An additive attention mask `[B, 1, 1, L]` from a `[B, L]` 0/1 (or bool) key mask:
 /// 0 where attended, `dropValue` where masked.
-public func additiveMask(from keep: Tensor, dropValue: Double = -Double(Float.greatestFiniteMagnitude)) throws -> Tensor {
+public func additiveMask(from keep: Tensor, dropValue: Double = -Double(Float.greatestFiniteMagnitude)) throws -> Tensor
+{
     guard keep.rank == 2 else { throw TensorError.shape("attention mask must be [batch, length], got \(keep.shape)") }
     let masked = try keep.converted(to: .float32).eq(0)
     let m = try Tensor.zeros(masked.shape).maskedFill(masked, dropValue)
@@ -51,7 +54,9 @@ public final class MultiheadAttention: Module {
     /// Whether sequences are `[B, L, D]` (true) or `[L, B, D]` (false).
     public let batchFirst: Bool
 
-    public init(embedDim: Int, heads: Int, dropout: Double = 0, batchFirst: Bool = true, generator: RandomGenerator = .shared) {
+    public init(
+        embedDim: Int, heads: Int, dropout: Double = 0, batchFirst: Bool = true, generator: RandomGenerator = .shared
+    ) {
         // PyTorch: xavier_uniform for the packed projection, zero bias.
         let bound = (6.0 / Double(embedDim + 3 * embedDim)).squareRoot()
         inProjWeight = Tensor.uniform([3 * embedDim, embedDim], low: -bound, high: bound, generator: generator)
@@ -67,13 +72,16 @@ public final class MultiheadAttention: Module {
         noGrad { _ = try? outProj.bias?.assign(Tensor.zeros([embedDim])) }
     }
 
-    public override var summaryDetail: String { "\(inProjWeight.shape[1]), heads=\(heads)" + (batchFirst ? "" : ", batch_first=false") }
+    public override var summaryDetail: String {
+        "\(inProjWeight.shape[1]), heads=\(heads)" + (batchFirst ? "" : ", batch_first=false")
+    }
 
     /// Attends `query [B, Lq, D]` to `key`/`value [B, Lk, D]` (`[Lq, B, D]`, `[Lk, B, D]` when
     /// not ``batchFirst``); `mask` is additive, broadcasting to `[B, H, Lq, Lk]`.
     public func callAsFunction(query: Tensor, key: Tensor, value: Tensor, mask: Tensor? = nil) throws -> Tensor {
         guard batchFirst else {
-            let out = try attend(query: query.transposed(0, 1), key: key.transposed(0, 1), value: value.transposed(0, 1), mask: mask)
+            let out = try attend(
+                query: query.transposed(0, 1), key: key.transposed(0, 1), value: value.transposed(0, 1), mask: mask)
             return try out.transposed(0, 1)
         }
         return try attend(query: query, key: key, value: value, mask: mask)
@@ -86,7 +94,8 @@ public final class MultiheadAttention: Module {
         let q = try splitHeads(query.linear(weight: w[0], bias: b[0]), heads: heads)
         let k = try splitHeads(key.linear(weight: w[1], bias: b[1]), heads: heads)
         let v = try splitHeads(value.linear(weight: w[2], bias: b[2]), heads: heads)
-        let o = try scaledDotProductAttention(query: q, key: k, value: v, mask: mask, dropout: dropout, training: isTraining)
+        let o = try scaledDotProductAttention(
+            query: q, key: k, value: v, mask: mask, dropout: dropout, training: isTraining)
         return try outProj(mergeHeads(o))
     }
 }
@@ -104,9 +113,11 @@ public final class TransformerEncoderLayer: Module, Layer {
     /// Whether sequences are `[B, L, D]` (true) or `[L, B, D]` (false).
     public let batchFirst: Bool
 
-    public init(dModel: Int, heads: Int, feedForward: Int = 2048, dropout p: Double = 0.1,
-                activation: Activation = .relu, eps: Double = 1e-5, normFirst: Bool = false,
-                batchFirst: Bool = true, generator: RandomGenerator = .shared) {
+    public init(
+        dModel: Int, heads: Int, feedForward: Int = 2048, dropout p: Double = 0.1,
+        activation: Activation = .relu, eps: Double = 1e-5, normFirst: Bool = false,
+        batchFirst: Bool = true, generator: RandomGenerator = .shared
+    ) {
         selfAttn = MultiheadAttention(embedDim: dModel, heads: heads, dropout: p, generator: generator)
         linear1 = Linear(dModel, feedForward, generator: generator)
         linear2 = Linear(feedForward, dModel, generator: generator)

@@ -17,7 +17,9 @@ public final class Linear: Module, Layer {
         if let b = self.bias { register(parameter: "bias", b) }
     }
 
-    public override var summaryDetail: String { "in=\(inFeatures), out=\(outFeatures)\(bias == nil ? ", bias=false" : "")" }
+    public override var summaryDetail: String {
+        "in=\(inFeatures), out=\(outFeatures)\(bias == nil ? ", bias=false" : "")"
+    }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor { try x.linear(weight: weight, bias: bias) }
 }
@@ -33,13 +35,15 @@ public final class Embedding: Module, Layer {
 
     /// N(0, 1) initialisation, as PyTorch.
     public init(_ count: Int, _ dimension: Int, paddingIndex: Int? = nil, generator: RandomGenerator = .shared) {
-        precondition(paddingIndex.map { (0..<count).contains($0) } ?? true, "Embedding: padding index outside 0..<\(count)")
+        precondition(
+            paddingIndex.map { (0..<count).contains($0) } ?? true, "Embedding: padding index outside 0..<\(count)")
         weight = Tensor.randn([count, dimension], generator: generator)
         self.paddingIndex = paddingIndex
         super.init()
         register(parameter: "weight", weight)
         if let paddingIndex {
-            noGrad { try! weight.select(axis: 0, index: paddingIndex).assign(Tensor.zeros([dimension])) }  // in range: checked above
+            // The index is in range: checked above.
+            noGrad { try! weight.select(axis: 0, index: paddingIndex).assign(Tensor.zeros([dimension])) }
         }
     }
 

@@ -22,21 +22,30 @@ extension Loss {
         logProbs: Tensor, targets: Tensor, inputLengths: [Int], targetLengths: [Int], blank: Int = 0,
         reduction: CTCReduction = .mean, zeroInfinity: Bool = false
     ) throws -> Tensor {
-        guard logProbs.rank == 3 else { throw TensorError.shape("ctc: log_probs must be [T, N, C], got \(logProbs.shape)") }
+        guard logProbs.rank == 3 else {
+            throw TensorError.shape("ctc: log_probs must be [T, N, C], got \(logProbs.shape)")
+        }
         let (steps, batch, classes) = (logProbs.shape[0], logProbs.shape[1], logProbs.shape[2])
         guard inputLengths.count == batch, targetLengths.count == batch else {
-            throw TensorError.shape("ctc: \(batch) batch items but \(inputLengths.count) input lengths and \(targetLengths.count) target lengths")
+            throw TensorError.shape(
+                "ctc: \(batch) batch items but \(inputLengths.count) input lengths and \(targetLengths.count) target lengths"
+            )
         }
-        guard (0..<classes).contains(blank) else { throw TensorError.invalidArgument("ctc: blank \(blank) is not a class id (C = \(classes))") }
+        guard (0..<classes).contains(blank) else {
+            throw TensorError.invalidArgument("ctc: blank \(blank) is not a class id (C = \(classes))")
+        }
         let all = targets.toArray(of: Int64.self).map(Int.init)
         var sequences: [[Int]] = []
         var offset = 0
         for (n, length) in targetLengths.enumerated() {
             guard (0...steps).contains(inputLengths[n]), length >= 0 else {
-                throw TensorError.invalidArgument("ctc: input length \(inputLengths[n]) or target length \(length) is out of range")
+                throw TensorError.invalidArgument(
+                    "ctc: input length \(inputLengths[n]) or target length \(length) is out of range")
             }
             let start = targets.rank == 2 ? n * targets.shape[1] : offset
-            guard start + length <= all.count else { throw TensorError.shape("ctc: targets hold fewer labels than target_lengths say") }
+            guard start + length <= all.count else {
+                throw TensorError.shape("ctc: targets hold fewer labels than target_lengths say")
+            }
             let seq = Array(all[start..<(start + length)])
             if let bad = seq.first(where: { !(0..<classes).contains($0) || $0 == blank }) {
                 throw TensorError.invalidArgument("ctc: target label \(bad) is the blank or not a class id")
@@ -48,7 +57,8 @@ extension Loss {
         var losses = [Double](repeating: 0, count: batch)
         var grad = [Double](repeating: 0, count: lp.count)
         for n in 0..<batch {
-            let (loss, g) = ctcSingle(lp, n: n, steps: inputLengths[n], batch: batch, classes: classes, target: sequences[n], blank: blank)
+            let (loss, g) = ctcSingle(
+                lp, n: n, steps: inputLengths[n], batch: batch, classes: classes, target: sequences[n], blank: blank)
             let impossible = loss.isInfinite && zeroInfinity
             losses[n] = impossible ? 0 : loss
             if !impossible { for (i, v) in g { grad[i] += v } }
@@ -66,12 +76,15 @@ extension Loss {
         case .sum, .mean: value = Tensor(scalar: zip(losses, weights).map(*).reduce(0, +))
         }
         let out = value.converted(to: logProbs.dtype.floatComputeType)
-        return try out.recordedCTC(logProbs, grad: grad, weights: weights, shape: logProbs.shape, classes: classes, batch: batch)
+        return try out.recordedCTC(
+            logProbs, grad: grad, weights: weights, shape: logProbs.shape, classes: classes, batch: batch)
     }
 }
 
 /// Loss and the sparse gradient (flat index → value) for batch item `n`.
-private func ctcSingle(_ lp: [Double], n: Int, steps: Int, batch: Int, classes: Int, target: [Int], blank: Int) -> (Double, [(Int, Double)]) {
+private func ctcSingle(_ lp: [Double], n: Int, steps: Int, batch: Int, classes: Int, target: [Int], blank: Int) -> (
+    Double, [(Int, Double)]
+) {
     let ext = [blank] + target.flatMap { [$0, blank] }  // l', length 2S+1
     let width = ext.count
     func at(_ t: Int, _ c: Int) -> Double { lp[(t * batch + n) * classes + c] }
@@ -121,7 +134,9 @@ private func ctcSingle(_ lp: [Double], n: Int, steps: Int, batch: Int, classes: 
 
 extension Tensor {
     /// Records the CTC node: the gradient of the reduced loss, scaled per item by `weights`.
-    fileprivate func recordedCTC(_ logProbs: Tensor, grad: [Double], weights: [Double], shape: [Int], classes: Int, batch: Int) throws -> Tensor {
+    fileprivate func recordedCTC(
+        _ logProbs: Tensor, grad: [Double], weights: [Double], shape: [Int], classes: Int, batch: Int
+    ) throws -> Tensor {
         let output = self
         return detached().recordingGradient("ctc_loss", inputs: [logProbs]) { g in
             var scaled = grad

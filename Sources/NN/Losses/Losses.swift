@@ -9,13 +9,21 @@ public enum Loss {
     ///   - labels: 0-based class ids; entries equal to `ignoreIndex` add nothing.
     ///   - labelSmoothing: ε — the target puts 1−ε on the label and ε spread over all classes.
     /// - Returns: the mean over non-ignored entries (NaN if all are ignored, as PyTorch).
-    public static func crossEntropy(_ logits: Tensor, _ labels: Tensor, labelSmoothing: Double = 0, ignoreIndex: Int64 = -100) throws -> Tensor {
-        guard labels.dtype == .int64 else { throw TensorError.invalidArgument("cross_entropy: labels must be int64 class ids, got \(labels.dtype)") }
-        guard (0..<1).contains(labelSmoothing) else { throw TensorError.invalidArgument("cross_entropy: label_smoothing must be in [0, 1), got \(labelSmoothing)") }
+    public static func crossEntropy(
+        _ logits: Tensor, _ labels: Tensor, labelSmoothing: Double = 0, ignoreIndex: Int64 = -100
+    ) throws -> Tensor {
+        guard labels.dtype == .int64 else {
+            throw TensorError.invalidArgument("cross_entropy: labels must be int64 class ids, got \(labels.dtype)")
+        }
+        guard (0..<1).contains(labelSmoothing) else {
+            throw TensorError.invalidArgument("cross_entropy: label_smoothing must be in [0, 1), got \(labelSmoothing)")
+        }
         var scores = logits
         if logits.rank > 2 { scores = try logits.movedAxis(1, to: -1) }
         guard scores.rank >= 1, Array(scores.shape.dropLast()) == labels.shape else {
-            throw TensorError.shape("cross_entropy: logits \(logits.shape) and labels \(labels.shape) do not match: labels need the logits' shape without the class axis (1)")
+            throw TensorError.shape(
+                "cross_entropy: logits \(logits.shape) and labels \(labels.shape) do not match: labels need the logits' shape without the class axis (1)"
+            )
         }
         let classes = scores.shape.last!
         let flat = try scores.reshaped([-1, classes]), ids = try labels.reshaped([-1])
@@ -42,7 +50,8 @@ public enum Loss {
     /// `logScale` is the log of the temperature scale, as CLIP's `logit_scale` parameter.
     public static func contrastive(_ a: Tensor, _ b: Tensor, logScale: Tensor) throws -> Tensor {
         guard a.rank == 2, a.shape == b.shape else {
-            throw TensorError.shape("contrastive: both embeddings must be [B, D] of one shape, got \(a.shape) and \(b.shape)")
+            throw TensorError.shape(
+                "contrastive: both embeddings must be [B, D] of one shape, got \(a.shape) and \(b.shape)")
         }
         let logits = try logScale.exp() * normalized(a).matmul(normalized(b).t())
         let targets = try Tensor.arange(0, Double(a.shape[0]))

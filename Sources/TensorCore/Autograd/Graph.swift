@@ -75,12 +75,14 @@ extension Tensor {
         let seed: Tensor
         if let gradient {
             guard gradient.shape == shape else {
-                throw TensorError.shape("backward: gradient \(describe(gradient.shape)) for a tensor of shape \(describe(shape))")
+                throw TensorError.shape(
+                    "backward: gradient \(describe(gradient.shape)) for a tensor of shape \(describe(shape))")
             }
             seed = gradient.converted(to: dtype)
         } else {
             guard count == 1 else {
-                throw TensorError.shape("backward: a gradient is needed for a non-scalar tensor of shape \(describe(shape))")
+                throw TensorError.shape(
+                    "backward: a gradient is needed for a non-scalar tensor of shape \(describe(shape))")
             }
             seed = Tensor.full(shape, 1, dtype: dtype)
         }
@@ -101,7 +103,8 @@ extension Tensor {
             else { continue }
             guard let backward = node.backward else {
                 throw TensorError.invalidArgument(
-                    "backward: the graph through \(node.name) was already used by an earlier backward; recompute the forward pass")
+                    "backward: the graph through \(node.name) was already used by an earlier backward; recompute the forward pass"
+                )
             }
             let grads = try backward(g)
             for (input, ig) in zip(node.inputs, grads) {
@@ -125,7 +128,8 @@ extension Tensor {
             self.grad = try grad + g
             return
         }
-        let ownsStorage = g.isContiguous && g.offset == 0
+        let ownsStorage =
+            g.isContiguous && g.offset == 0
             && g.count * g.dtype.byteCount == g.storage.byteCount
             && !storages.contains(ObjectIdentifier(g.storage))
         let owned = ownsStorage ? g : g.copied()

@@ -7,7 +7,9 @@ import Glibc
 /// file is renamed over the target (rename is atomic within a file system).
 public enum AtomicFile {
     /// Writes the chunks `produce` hands to `write` into `path`, atomically.
-    public static func write(to path: String, _ produce: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+    public static func write(
+        to path: String, _ produce: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw TensorError.io("\(path): cannot create \(temporary): \(errnoText())") }

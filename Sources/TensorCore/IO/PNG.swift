@@ -7,7 +7,8 @@ public enum PNG {
     /// Encodes `pixels` (row-major, `channels` = 3 or 4 bytes per pixel) as PNG bytes.
     public static func encode(width: Int, height: Int, channels: Int, pixels: [UInt8]) throws -> [UInt8] {
         guard channels == 3 || channels == 4, width > 0, height > 0, pixels.count == width * height * channels else {
-            throw TensorError.invalidArgument("png: expected \(width)×\(height)×\(channels) bytes (3 or 4 channels), got \(pixels.count)")
+            throw TensorError.invalidArgument(
+                "png: expected \(width)×\(height)×\(channels) bytes (3 or 4 channels), got \(pixels.count)")
         }
         var raw: [UInt8] = []
         raw.reserveCapacity((width * channels + 1) * height)
@@ -48,7 +49,9 @@ public enum PNG {
         out += bigEndian(CRC32.checksum(typeBytes + data))
     }
 
-    static func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
+    static func bigEndian(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+    }
 }
 
 /// CRC-32 (IEEE 802.3 polynomial, reflected), as PNG chunks and zip files use.

@@ -31,7 +31,9 @@ public struct SafeTensorsFile {
         func fail(_ why: String) -> TensorError { .io("\(path): not a valid safetensors file: \(why)") }
         guard file.size >= 8 else { throw fail("the file has \(file.size) bytes, fewer than the 8-byte header length") }
         let n = file.base.loadUnaligned(as: UInt64.self).littleEndian
-        guard n <= UInt64(file.size - 8) else { throw fail("the header length \(n) exceeds the file size \(file.size)") }
+        guard n <= UInt64(file.size - 8) else {
+            throw fail("the header length \(n) exceeds the file size \(file.size)")
+        }
         dataStart = 8 + Int(n)
         let headerBytes = UnsafeRawBufferPointer(start: file.base + 8, count: Int(n))
         let header: [String: HeaderValue]
@@ -50,24 +52,34 @@ public struct SafeTensorsFile {
                 metadata = m
             case .tensor(let dtype, let shape, let offsets):
                 guard name != "__metadata__" else { throw fail("__metadata__ must map strings to strings") }
-                guard let size = SafeTensorsFile.elementSize(dtype) else { throw fail("tensor '\(name)' has unknown dtype \(dtype)") }
-                guard shape.allSatisfy({ $0 >= 0 }), offsets.count == 2 else { throw fail("tensor '\(name)' has a bad shape or data_offsets") }
+                guard let size = SafeTensorsFile.elementSize(dtype) else {
+                    throw fail("tensor '\(name)' has unknown dtype \(dtype)")
+                }
+                guard shape.allSatisfy({ $0 >= 0 }), offsets.count == 2 else {
+                    throw fail("tensor '\(name)' has a bad shape or data_offsets")
+                }
                 let (begin, end) = (offsets[0], offsets[1])
                 guard begin >= 0, begin <= end, end <= bufferSize else {
-                    throw fail("tensor '\(name)' has data_offsets [\(begin), \(end)] outside the \(bufferSize)-byte data buffer")
+                    throw fail(
+                        "tensor '\(name)' has data_offsets [\(begin), \(end)] outside the \(bufferSize)-byte data buffer"
+                    )
                 }
                 let (count, overflow) = shape.reduce((1, false)) { acc, d in
                     let r = acc.0.multipliedReportingOverflow(by: d)
                     return (r.partialValue, acc.1 || r.overflow)
                 }
                 guard !overflow, count.multipliedReportingOverflow(by: size) == (end - begin, false) else {
-                    throw fail("tensor '\(name)' of shape \(describe(shape)) and dtype \(dtype) needs \(count &* size) bytes but data_offsets give \(end - begin)")
+                    throw fail(
+                        "tensor '\(name)' of shape \(describe(shape)) and dtype \(dtype) needs \(count &* size) bytes but data_offsets give \(end - begin)"
+                    )
                 }
                 entries[name] = Entry(dtype: dtype, shape: shape, range: begin..<end)
             }
         }
         // Zero-size tensors occupy no bytes, so they cannot overlap anything.
-        let sorted = entries.filter { !$0.value.range.isEmpty }.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }
+        let sorted = entries.filter { !$0.value.range.isEmpty }.sorted {
+            $0.value.range.lowerBound < $1.value.range.lowerBound
+        }
         for (a, b) in zip(sorted, sorted.dropFirst()) where b.value.range.lowerBound < a.value.range.upperBound {
             throw fail("tensors '\(a.key)' and '\(b.key)' overlap in the data buffer")
         }
@@ -80,7 +92,9 @@ public struct SafeTensorsFile {
     public func tensor(_ name: String) throws -> Tensor {
         guard let e = entries[name] else { throw TensorError.io("\(path): no tensor named '\(name)'") }
         let start = file.base + dataStart + e.range.lowerBound
-        let direct: [String: DType] = ["F32": .float32, "F64": .float64, "I64": .int64, "BOOL": .bool, "F16": .float16, "BF16": .bfloat16]
+        let direct: [String: DType] = [
+            "F32": .float32, "F64": .float64, "I64": .int64, "BOOL": .bool, "F16": .float16, "BF16": .bfloat16,
+        ]
         if let type = direct[e.dtype] {
             let storage = Storage(borrowing: start, byteCount: e.range.count, owner: file)
             let view = Tensor(storage: storage, shape: e.shape, strides: Tensor.contiguousStrides(e.shape), dtype: type)
@@ -128,8 +142,9 @@ private enum HeaderValue: Decodable {
 
     init(from decoder: Decoder) throws {
         if let c = try? decoder.container(keyedBy: Keys.self), c.contains(.dtype) {
-            self = .tensor(dtype: try c.decode(String.self, forKey: .dtype), shape: try c.decode([Int].self, forKey: .shape),
-                           offsets: try c.decode([Int].self, forKey: .data_offsets))
+            self = .tensor(
+                dtype: try c.decode(String.self, forKey: .dtype), shape: try c.decode([Int].self, forKey: .shape),
+                offsets: try c.decode([Int].self, forKey: .data_offsets))
         } else {
             self = .metadata(try decoder.singleValueContainer().decode([String: String].self))
         }

@@ -23,7 +23,9 @@ public enum SafeTensors {
         var shards: [String: SafeTensorsFile] = [:]
         var result: [String: Tensor] = [:]
         for (name, shard) in index.weight_map.sorted(by: { $0.key < $1.key }) {
-            guard !shard.contains("/") else { throw TensorError.io("\(indexPath): shard name '\(shard)' must be a file in the same folder") }
+            guard !shard.contains("/") else {
+                throw TensorError.io("\(indexPath): shard name '\(shard)' must be a file in the same folder")
+            }
             let file = try shards[shard] ?? SafeTensorsFile(path: folder.isEmpty ? shard : folder + "/" + shard)
             shards[shard] = file
             guard file.entries[name] != nil else {
@@ -50,7 +52,9 @@ public enum SafeTensors {
         for name in names {
             let t = tensors[name]!.detached().contiguous()
             let bytes = t.count * t.dtype.byteCount
-            parts.append("\(jsonString(name)):{\"dtype\":\"\(code(t.dtype))\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            parts.append(
+                "\(jsonString(name)):{\"dtype\":\"\(code(t.dtype))\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            )
             offset += bytes
             ordered.append(t)
         }
@@ -62,7 +66,9 @@ public enum SafeTensors {
             try withUnsafeBytes(of: &n) { try write($0) }
             try headerBytes.withUnsafeBytes { try write($0) }
             for t in ordered {
-                try write(UnsafeRawBufferPointer(start: t.storage.base + t.offset * t.dtype.byteCount, count: t.count * t.dtype.byteCount))
+                try write(
+                    UnsafeRawBufferPointer(
+                        start: t.storage.base + t.offset * t.dtype.byteCount, count: t.count * t.dtype.byteCount))
             }
         }
     }
@@ -89,7 +95,9 @@ func jsonString(_ s: String) -> String {
         case "\n": out += "\\n"
         case "\r": out += "\\r"
         case "\t": out += "\\t"
-        case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+        case _ where u.value < 0x20:
+            out +=
+                "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
         default: out.unicodeScalars.append(u)
         }
     }

@@ -24,9 +24,10 @@ struct BroadcastPair {
     }
 
     func loop(output: Tensor) -> StridedLoop {
-        StridedLoop(shape: shape,
-                    strides: [Broadcast.strides(of: a, to: shape), Broadcast.strides(of: b, to: shape), output.strides],
-                    origins: [a.offset, b.offset, output.offset])
+        StridedLoop(
+            shape: shape,
+            strides: [Broadcast.strides(of: a, to: shape), Broadcast.strides(of: b, to: shape), output.strides],
+            origins: [a.offset, b.offset, output.offset])
     }
 }
 
@@ -48,11 +49,12 @@ func binaryKernel(_ x: Tensor, _ y: Tensor, _ kind: BinaryKind) throws -> Tensor
         case .div: f = { $0 / $1 }
         case .maximum: f = { $0.replacing(with: $1, where: ($1 .> $0) .| ($1 .!= $1)) }
         case .minimum: f = { $0.replacing(with: $1, where: ($1 .< $0) .| ($1 .!= $1)) }
-        case .pow: f = { a, b in
-            var r = Vec(repeating: 0)
-            for k in 0..<16 { r[k] = powf(a[k], b[k]) }
-            return r
-        }
+        case .pow:
+            f = { a, b in
+                var r = Vec(repeating: 0)
+                for k in 0..<16 { r[k] = powf(a[k], b[k]) }
+                return r
+            }
         }
         runVector(loop, p.a, p.b, out, f)
     case .float64:
@@ -165,7 +167,8 @@ private func runVector(_ loop: StridedLoop, _ a: Tensor, _ b: Tensor, _ out: Ten
     }
 }
 
-private func runScalar<T: TensorScalar>(_ loop: StridedLoop, _ a: Tensor, _ b: Tensor, _ out: Tensor, _ f: (T, T) -> T) {
+private func runScalar<T: TensorScalar>(_ loop: StridedLoop, _ a: Tensor, _ b: Tensor, _ out: Tensor, _ f: (T, T) -> T)
+{
     let pa = a.storage.base.assumingMemoryBound(to: T.self)
     let pb = b.storage.base.assumingMemoryBound(to: T.self)
     let po = out.storage.base.assumingMemoryBound(to: T.self)

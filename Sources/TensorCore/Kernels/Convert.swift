@@ -116,11 +116,14 @@ extension Tensor {
 
     /// The elements converted to `Element`'s dtype, in row-major order.
     public func toArray<Element: TensorScalar>(of type: Element.Type = Element.self) -> [Element] {
-        let t = dtype == Element.dtype && isContiguous ? self : {
-            let c = Tensor(uninitialized: shape, dtype: Element.dtype)
-            copyElements(from: self, to: c)
-            return c
-        }()
+        let t =
+            dtype == Element.dtype && isContiguous
+            ? self
+            : {
+                let c = Tensor(uninitialized: shape, dtype: Element.dtype)
+                copyElements(from: self, to: c)
+                return c
+            }()
         return Array(UnsafeBufferPointer(start: t.pointer(as: Element.self), count: count))
     }
 

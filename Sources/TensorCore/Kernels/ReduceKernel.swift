@@ -42,10 +42,15 @@ func reduceKernel(_ x0: Tensor, _ plan: ReductionPlan, _ kind: ReduceKind) -> Te
         sumColumns(x, rows: inner, columns: outer, into: out)
         return out
     }
-    let rows = x.isContiguous && kept == Array(0..<kept.count) ? x : {
-        let p = x.view(shape: (kept + plan.axes).map { x.shape[$0] }, strides: (kept + plan.axes).map { x.strides[$0] }, offset: x.offset)
-        return p.copied()
-    }()
+    let rows =
+        x.isContiguous && kept == Array(0..<kept.count)
+        ? x
+        : {
+            let p = x.view(
+                shape: (kept + plan.axes).map { x.shape[$0] }, strides: (kept + plan.axes).map { x.strides[$0] },
+                offset: x.offset)
+            return p.copied()
+        }()
     switch rows.dtype {
     case .float32: reduceRows(rows.pointer(as: Float.self), out, outer, inner, kind)
     case .float64: reduceRows(rows.pointer(as: Double.self), out, outer, inner, kind)
@@ -83,7 +88,8 @@ private func reduceRows<T: TensorScalar & Comparable & AdditiveArithmetic>(
             switch kind {
             case .sum:
                 if T.self == Float.self {
-                    out.pointer(as: Float.self)[r] = sumFloats(UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self), inner)
+                    out.pointer(as: Float.self)[r] = sumFloats(
+                        UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self), inner)
                 } else {
                     var acc = T.zero
                     for i in 0..<inner { acc += row[i] }

@@ -5,11 +5,15 @@ enum RowNormKernel {
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>, _ i: Int) -> Vec { UnsafeRawPointer(p + i).loadUnaligned(as: Vec.self) }
     @inline(__always)
-    static func store(_ v: Vec, _ p: UnsafeMutablePointer<Float>, _ i: Int) { UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Vec.self) }
+    static func store(_ v: Vec, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Vec.self)
+    }
 
     /// y = (x − μ)·rstd·w + b for one row; returns (μ, rstd).
-    static func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ d: Int,
-                        _ w: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, eps: Float) -> (Float, Float) {
+    static func forward(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ d: Int,
+        _ w: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, eps: Float
+    ) -> (Float, Float) {
         let mean = sumFloats(x, d) / Float(d)
         let m = Vec(repeating: mean)
         var acc = Vec(repeating: 0)
@@ -39,9 +43,11 @@ enum RowNormKernel {
 
     /// One row of the backward pass: gx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = g·w, and
     /// accumulates g·x̂ into `accW` and g into `accB`.
-    static func backward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>, _ d: Int,
-                         mean: Float, rstd: Float, _ w: UnsafePointer<Float>?,
-                         _ accW: UnsafeMutablePointer<Float>, _ accB: UnsafeMutablePointer<Float>) {
+    static func backward(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>, _ d: Int,
+        mean: Float, rstd: Float, _ w: UnsafePointer<Float>?,
+        _ accW: UnsafeMutablePointer<Float>, _ accB: UnsafeMutablePointer<Float>
+    ) {
         let m = Vec(repeating: mean), k = Vec(repeating: rstd)
         var sG = Vec(repeating: 0), sGX = Vec(repeating: 0)
         var tailG: Float = 0, tailGX: Float = 0

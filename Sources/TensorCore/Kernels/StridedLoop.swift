@@ -19,7 +19,8 @@ struct StridedLoop {
         for axis in shape.indices where shape[axis] != 1 {
             let s = strides.map { $0[axis] }
             if let last = dims.last,
-               zip(last.strides, s).allSatisfy({ $0 == $1 * shape[axis] }) {
+                zip(last.strides, s).allSatisfy({ $0 == $1 * shape[axis] })
+            {
                 dims[dims.count - 1] = (last.size * shape[axis], s)
             } else {
                 dims.append((shape[axis], s))

@@ -29,11 +29,14 @@ func unaryKernel(_ x0: Tensor, _ kind: UnaryKind) -> Tensor {
         return out
     }
     let type = x0.dtype.floatComputeType
-    let x = x0.dtype == type && x0.isContiguous ? x0 : {
-        let c = Tensor(uninitialized: x0.shape, dtype: type)
-        copyElements(from: x0, to: c)
-        return c
-    }()
+    let x =
+        x0.dtype == type && x0.isContiguous
+        ? x0
+        : {
+            let c = Tensor(uninitialized: x0.shape, dtype: type)
+            copyElements(from: x0, to: c)
+            return c
+        }()
     let out = Tensor(uninitialized: x.shape, dtype: type)
     if type == .float64 {
         let f = doubleFunction(kind)
@@ -65,18 +68,29 @@ private struct Rsqrt: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec
 private struct Abs: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.abs(x) } }
 private struct Sign: UnaryLane {
     @inline(__always) func callAsFunction(_ v: Vec) -> Vec {
-        Vec(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0).replacing(with: v, where: v .!= v)
+        Vec(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0).replacing(
+            with: v, where: v .!= v)
     }
 }
 private struct Tanh: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.tanh(x) } }
 private struct Sigmoid: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { VectorMath.sigmoid(x) } }
-private struct Relu: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { x.replacing(with: 0, where: x .< 0) } }
-private struct ReluDerivative: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { Vec(repeating: 0).replacing(with: 1, where: x .> 0) } }
+private struct Relu: UnaryLane {
+    @inline(__always) func callAsFunction(_ x: Vec) -> Vec { x.replacing(with: 0, where: x .< 0) }
+}
+private struct ReluDerivative: UnaryLane {
+    @inline(__always) func callAsFunction(_ x: Vec) -> Vec { Vec(repeating: 0).replacing(with: 1, where: x .> 0) }
+}
 private struct Gelu: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluExact(x) } }
-private struct GeluDerivative: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluExactDerivative(x) } }
+private struct GeluDerivative: UnaryLane {
+    @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluExactDerivative(x) }
+}
 private struct GeluTanh: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluTanh(x) } }
-private struct GeluTanhDerivative: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluTanhDerivative(x) } }
-private struct QuickGelu: UnaryLane { @inline(__always) func callAsFunction(_ x: Vec) -> Vec { x * VectorMath.sigmoid(x * 1.702) } }
+private struct GeluTanhDerivative: UnaryLane {
+    @inline(__always) func callAsFunction(_ x: Vec) -> Vec { geluTanhDerivative(x) }
+}
+private struct QuickGelu: UnaryLane {
+    @inline(__always) func callAsFunction(_ x: Vec) -> Vec { x * VectorMath.sigmoid(x * 1.702) }
+}
 private struct QuickGeluDerivative: UnaryLane {
     @inline(__always) func callAsFunction(_ v: Vec) -> Vec {
         let s = VectorMath.sigmoid(v * 1.702)
@@ -156,16 +170,19 @@ private func doubleFunction(_ kind: UnaryKind) -> (Double) -> Double {
     case .relu: return { $0 < 0 ? 0 : $0 }
     case .reluDerivative: return { $0 > 0 ? 1 : 0 }
     case .gelu: return { 0.5 * $0 * erfc(-$0 * invSqrt2) }
-    case .geluDerivative: return { 0.5 * erfc(-$0 * invSqrt2) + $0 * 0.398_942_280_401_432_7 * Glibc.exp(-0.5 * $0 * $0) }
+    case .geluDerivative:
+        return { 0.5 * erfc(-$0 * invSqrt2) + $0 * 0.398_942_280_401_432_7 * Glibc.exp(-0.5 * $0 * $0) }
     case .geluTanh: return { 0.5 * $0 * (1 + Glibc.tanh(c * ($0 + 0.044715 * $0 * $0 * $0))) }
-    case .geluTanhDerivative: return { x in
-        let t = Glibc.tanh(c * (x + 0.044715 * x * x * x))
-        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
-    }
+    case .geluTanhDerivative:
+        return { x in
+            let t = Glibc.tanh(c * (x + 0.044715 * x * x * x))
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+        }
     case .quickGelu: return { $0 * sig(1.702 * $0) }
-    case .quickGeluDerivative: return { x in
-        let s = sig(1.702 * x)
-        return s + x * 1.702 * s * (1 - s)
-    }
+    case .quickGeluDerivative:
+        return { x in
+            let s = sig(1.702 * x)
+            return s + x * 1.702 * s * (1 - s)
+        }
     }
 }

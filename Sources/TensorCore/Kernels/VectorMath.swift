@@ -57,7 +57,8 @@ public enum VectorMath {
         // 2^n in two halves: n reaches 128 just below the overflow point, past the exponent range.
         let n1 = (unsafeBitCast(shifted, to: VecI.self) &- 0x4B40_0000) &>> 1
         let n2 = unsafeBitCast(shifted, to: VecI.self) &- 0x4B40_0000 &- n1
-        var result = p * unsafeBitCast((n1 &+ 127) &<< 23, to: Vec.self) * unsafeBitCast((n2 &+ 127) &<< 23, to: Vec.self)
+        var result =
+            p * unsafeBitCast((n1 &+ 127) &<< 23, to: Vec.self) * unsafeBitCast((n2 &+ 127) &<< 23, to: Vec.self)
         // e^x underflows to 0 below the clamp (e^−∞ = 0 keeps masked attention exact) and is
         // +inf above it, as libm gives. NaN needs nothing: it passes through the arithmetic.
         result.replace(with: 0, where: x0 .< -87.33654)
@@ -159,7 +160,8 @@ public enum VectorMath {
     /// Applies `f` to `n` floats, 16 at a time, with `f` inlined into the loop; the tail goes
     /// through a zero-padded vector.
     @inline(__always)
-    static func map<F: LaneFunction>(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
+    static func map<F: LaneFunction>(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, _ f: F)
+    {
         var i = 0
         while i + 16 <= n {
             let v = UnsafeRawPointer(src + i).loadUnaligned(as: Vec.self)

@@ -3,29 +3,37 @@
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         try binaryKernel(a, b, .add).recorded("add", [a, b]) { g in
-            [a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
-             b.requiresGrad ? try g.summed(toShape: b.shape) : nil]
+            [
+                a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
+                b.requiresGrad ? try g.summed(toShape: b.shape) : nil,
+            ]
         }
     }
 
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
         try binaryKernel(a, b, .sub).recorded("sub", [a, b]) { g in
-            [a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
-             b.requiresGrad ? try g.negated().summed(toShape: b.shape) : nil]
+            [
+                a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
+                b.requiresGrad ? try g.negated().summed(toShape: b.shape) : nil,
+            ]
         }
     }
 
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
         try binaryKernel(a, b, .mul).recorded("mul", [a, b]) { g in
-            [a.requiresGrad ? try (g * b).summed(toShape: a.shape) : nil,
-             b.requiresGrad ? try (g * a).summed(toShape: b.shape) : nil]
+            [
+                a.requiresGrad ? try (g * b).summed(toShape: a.shape) : nil,
+                b.requiresGrad ? try (g * a).summed(toShape: b.shape) : nil,
+            ]
         }
     }
 
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         try binaryKernel(a, b, .div).recorded("div", [a, b]) { g in
-            [a.requiresGrad ? try (g / b).summed(toShape: a.shape) : nil,
-             b.requiresGrad ? try (g * a / (b * b)).negated().summed(toShape: b.shape) : nil]
+            [
+                a.requiresGrad ? try (g / b).summed(toShape: a.shape) : nil,
+                b.requiresGrad ? try (g * a / (b * b)).negated().summed(toShape: b.shape) : nil,
+            ]
         }
     }
 
@@ -34,8 +42,10 @@ extension Tensor {
         let a = self
         let y = try binaryKernel(a, b, .pow), saved = y.detached()  // not `y`: a cycle (see Pointwise.swift)
         return y.recorded("pow", [a, b]) { g in
-            [a.requiresGrad ? try (g * b * a.pow(b - 1)).summed(toShape: a.shape) : nil,
-             b.requiresGrad ? try (g * saved * a.log()).summed(toShape: b.shape) : nil]
+            [
+                a.requiresGrad ? try (g * b * a.pow(b - 1)).summed(toShape: a.shape) : nil,
+                b.requiresGrad ? try (g * saved * a.log()).summed(toShape: b.shape) : nil,
+            ]
         }
     }
 
@@ -56,15 +66,19 @@ extension Tensor {
             let ties = try a.eq(b)
             // Weight 1 where `a` wins, 0.5 on ties, 0 where `b` wins.
             let wa = try wins.converted(to: g.dtype) + ties.converted(to: g.dtype) * 0.5
-            return [a.requiresGrad ? try (g * wa).summed(toShape: a.shape) : nil,
-                    b.requiresGrad ? try (g * (1 - wa)).summed(toShape: b.shape) : nil]
+            return [
+                a.requiresGrad ? try (g * wa).summed(toShape: a.shape) : nil,
+                b.requiresGrad ? try (g * (1 - wa)).summed(toShape: b.shape) : nil,
+            ]
         }
     }
 
     /// A rank-0 tensor holding `value` in the dtype arithmetic with `self` should use: this
     /// tensor's float type, or int64 for an integral value with an integer tensor.
     func scalarOperand(_ value: Double) -> Tensor {
-        let type: DType = dtype.isFloatingPoint ? dtype.floatComputeType
+        let type: DType =
+            dtype.isFloatingPoint
+            ? dtype.floatComputeType
             : (value.rounded() == value ? .int64 : .float32)
         return Tensor.full([], value, dtype: type)
     }

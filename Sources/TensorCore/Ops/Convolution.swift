@@ -8,7 +8,9 @@ public struct Conv2DOptions: Sendable, Equatable {
     public var dilation: (Int, Int)
     public var groups: Int
 
-    public init(stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1) {
+    public init(
+        stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1
+    ) {
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
@@ -26,10 +28,13 @@ extension Tensor {
         weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1
     ) throws -> Tensor {
         guard rank == 3, weight.rank == 3 else {
-            throw TensorError.shape("conv1d: input must be [N, C, L] and weight [O, C/groups, K], got \(describe(shape)) and \(describe(weight.shape))")
+            throw TensorError.shape(
+                "conv1d: input must be [N, C, L] and weight [O, C/groups, K], got \(describe(shape)) and \(describe(weight.shape))"
+            )
         }
         let options = Conv2DOptions(stride: (1, stride), padding: (0, padding), dilation: (1, dilation), groups: groups)
-        let y = try unsqueezed(at: 2).conv2d(weight: weight.unsqueezed(at: 2), bias: bias, options: options, op: "conv1d")
+        let y = try unsqueezed(at: 2).conv2d(
+            weight: weight.unsqueezed(at: 2), bias: bias, options: options, op: "conv1d")
         return try y.squeezed(at: 2)
     }
 
@@ -44,7 +49,9 @@ extension Tensor {
             throw TensorError.shape("\(op): bias \(describe(bias.shape)) should be [\(geometry.outChannels)]")
         }
         let type = promotedType(dtype, weight.dtype)
-        guard type.isComputeFloat else { throw TensorError.invalidArgument("\(op): float tensors expected, got \(dtype)") }
+        guard type.isComputeFloat else {
+            throw TensorError.invalidArgument("\(op): float tensors expected, got \(dtype)")
+        }
         let x = detached().converted(to: type).contiguous(), w = weight.detached().converted(to: type).contiguous()
         let out = Tensor(uninitialized: geometry.outputShape, dtype: type)
         try geometry.forward(x, w, out)
@@ -55,7 +62,8 @@ extension Tensor {
         let input = self
         return y.recorded(op, [input, weight] + (bias.map { [$0] } ?? [])) { g in
             let gc = g.contiguous()
-            let (gx, gw) = try geometry.backward(gc, x, w, needInput: input.requiresGrad, needWeight: weight.requiresGrad)
+            let (gx, gw) = try geometry.backward(
+                gc, x, w, needInput: input.requiresGrad, needWeight: weight.requiresGrad)
             var grads: [Tensor?] = [gx, gw]
             if let bias { grads.append(bias.requiresGrad ? try gc.sum(axes: [0, 2, 3]) : nil) }
             return grads
@@ -73,12 +81,16 @@ struct ConvGeometry {
 
     init(input s: [Int], weight ws: [Int], options o: Conv2DOptions, op: String) throws {
         guard s.count == 4, ws.count == 4 else {
-            throw TensorError.shape("\(op): input must be [N, C, H, W] and weight [O, C/groups, kh, kw], got \(describe(s)) and \(describe(ws))")
+            throw TensorError.shape(
+                "\(op): input must be [N, C, H, W] and weight [O, C/groups, kh, kw], got \(describe(s)) and \(describe(ws))"
+            )
         }
         guard o.groups >= 1, s[1] % o.groups == 0, ws[0] % o.groups == 0, ws[1] * o.groups == s[1] else {
-            throw TensorError.shape("\(op): input channels \(s[1]) and weight \(describe(ws)) do not match groups=\(o.groups)")
+            throw TensorError.shape(
+                "\(op): input channels \(s[1]) and weight \(describe(ws)) do not match groups=\(o.groups)")
         }
-        guard o.stride.0 > 0, o.stride.1 > 0, o.dilation.0 > 0, o.dilation.1 > 0, o.padding.0 >= 0, o.padding.1 >= 0 else {
+        guard o.stride.0 > 0, o.stride.1 > 0, o.dilation.0 > 0, o.dilation.1 > 0, o.padding.0 >= 0, o.padding.1 >= 0
+        else {
             throw TensorError.invalidArgument("\(op): stride and dilation must be positive and padding non-negative")
         }
         (n, c, h, w) = (s[0], s[1], s[2], s[3])
@@ -86,7 +98,8 @@ struct ConvGeometry {
         outH = (h + 2 * o.padding.0 - o.dilation.0 * (kh - 1) - 1) / o.stride.0 + 1
         outW = (w + 2 * o.padding.1 - o.dilation.1 * (kw - 1) - 1) / o.stride.1 + 1
         guard outH > 0, outW > 0 else {
-            throw TensorError.shape("\(op): input \(describe(s)) is smaller than the kernel \(describe(ws)) with this padding and dilation")
+            throw TensorError.shape(
+                "\(op): input \(describe(s)) is smaller than the kernel \(describe(ws)) with this padding and dilation")
         }
     }
 
@@ -97,14 +110,18 @@ struct ConvGeometry {
             try Interrupt.check()
             for g in 0..<groups {
                 im2col(x, image: image, group: g, into: cols)
-                let wg = weight.view(shape: [og, columnRows], strides: [columnRows, 1], offset: weight.offset + g * og * columnRows)
-                let yg = out.view(shape: [og, positions], strides: [positions, 1], offset: (image * outChannels + g * og) * positions)
+                let wg = weight.view(
+                    shape: [og, columnRows], strides: [columnRows, 1], offset: weight.offset + g * og * columnRows)
+                let yg = out.view(
+                    shape: [og, positions], strides: [positions, 1], offset: (image * outChannels + g * og) * positions)
                 gemm(wg, transA: false, cols, transB: false, into: yg, accumulate: false)
             }
         }
     }
 
-    func backward(_ gy: Tensor, _ x: Tensor, _ weight: Tensor, needInput: Bool, needWeight: Bool) throws -> (Tensor?, Tensor?) {
+    func backward(_ gy: Tensor, _ x: Tensor, _ weight: Tensor, needInput: Bool, needWeight: Bool) throws -> (
+        Tensor?, Tensor?
+    ) {
         let gx = needInput ? Tensor(zeros: x.shape, dtype: x.dtype) : nil
         let gw = needWeight ? Tensor(zeros: weight.shape, dtype: x.dtype) : nil
         let cols = Tensor(uninitialized: [columnRows, positions], dtype: x.dtype)
@@ -112,14 +129,17 @@ struct ConvGeometry {
         for image in 0..<n {
             try Interrupt.check()
             for g in 0..<groups {
-                let gyg = gy.view(shape: [og, positions], strides: [positions, 1], offset: gy.offset + (image * outChannels + g * og) * positions)
+                let gyg = gy.view(
+                    shape: [og, positions], strides: [positions, 1],
+                    offset: gy.offset + (image * outChannels + g * og) * positions)
                 if let gw {
                     im2col(x, image: image, group: g, into: cols)
                     let gwg = gw.view(shape: [og, columnRows], strides: [columnRows, 1], offset: g * og * columnRows)
                     gemm(gyg, transA: false, cols, transB: true, into: gwg, accumulate: true)
                 }
                 if let gx {
-                    let wg = weight.view(shape: [og, columnRows], strides: [columnRows, 1], offset: weight.offset + g * og * columnRows)
+                    let wg = weight.view(
+                        shape: [og, columnRows], strides: [columnRows, 1], offset: weight.offset + g * og * columnRows)
                     gemm(wg, transA: true, gyg, transB: false, into: cols, accumulate: false)
                     col2im(cols, image: image, group: g, into: gx)
                 }

@@ -24,7 +24,8 @@ extension Tensor {
         let a = try normalizeAxis(axis, rank: rank, op: "scatter_add")
         try checkIndexTensor(indices, op: "scatter_add", sameRank: true, axis: a)
         guard source.shape == indices.shape else {
-            throw TensorError.shape("scatter_add: source \(describe(source.shape)) and index \(describe(indices.shape)) differ")
+            throw TensorError.shape(
+                "scatter_add: source \(describe(source.shape)) and index \(describe(indices.shape)) differ")
         }
         let out = copied()
         let idx = indices.contiguous(), src = source.converted(to: dtype).contiguous()
@@ -41,7 +42,8 @@ extension Tensor {
     public func indexSelect(axis: Int, indices: Tensor) throws -> Tensor {
         let a = try normalizeAxis(axis, rank: rank, op: "index_select")
         guard indices.rank <= 1, indices.dtype == .int64 else {
-            throw TensorError.invalidArgument("index_select: indices must be a 1-D int64 tensor, got \(indices.dtype) \(describe(indices.shape))")
+            throw TensorError.invalidArgument(
+                "index_select: indices must be a 1-D int64 tensor, got \(indices.dtype) \(describe(indices.shape))")
         }
         let ids = indices.toArray(of: Int64.self)
         try checkRange(ids, size: shape[a], op: "index_select")
@@ -69,20 +71,28 @@ extension Tensor {
 
     /// Rows of this `[num, D]` table picked by `ids` (int64, any shape) → `ids.shape + [D]`.
     public func embedding(_ ids: Tensor) throws -> Tensor {
-        guard rank == 2 else { throw TensorError.shape("embedding: the table must be [num, dim], got \(describe(shape))") }
-        guard ids.dtype == .int64 else { throw TensorError.invalidArgument("embedding: ids must be int64, got \(ids.dtype)") }
+        guard rank == 2 else {
+            throw TensorError.shape("embedding: the table must be [num, dim], got \(describe(shape))")
+        }
+        guard ids.dtype == .int64 else {
+            throw TensorError.invalidArgument("embedding: ids must be int64, got \(ids.dtype)")
+        }
         return try indexSelect(axis: 0, indices: ids.reshaped([ids.count])).reshaped(ids.shape + [shape[1]])
     }
 
     // MARK: - Helpers
 
     private func checkIndexTensor(_ indices: Tensor, op: String, sameRank: Bool, axis: Int) throws {
-        guard indices.dtype == .int64 else { throw TensorError.invalidArgument("\(op): index must be int64, got \(indices.dtype)") }
+        guard indices.dtype == .int64 else {
+            throw TensorError.invalidArgument("\(op): index must be int64, got \(indices.dtype)")
+        }
         guard indices.rank == rank else {
-            throw TensorError.shape("\(op): index \(describe(indices.shape)) must have the rank of input \(describe(shape))")
+            throw TensorError.shape(
+                "\(op): index \(describe(indices.shape)) must have the rank of input \(describe(shape))")
         }
         for d in 0..<rank where d != axis && indices.shape[d] > shape[d] {
-            throw TensorError.shape("\(op): index \(describe(indices.shape)) is larger than input \(describe(shape)) on axis \(d)")
+            throw TensorError.shape(
+                "\(op): index \(describe(indices.shape)) is larger than input \(describe(shape)) on axis \(d)")
         }
     }
 
@@ -91,7 +101,8 @@ extension Tensor {
     private func indexedOffsets(_ idx: Tensor, axis: Int, in other: Tensor, op: String) throws -> [(Int, Int)] {
         var base = other.strides
         base[axis] = 0
-        let loop = StridedLoop(shape: idx.shape, strides: [Tensor.contiguousStrides(idx.shape), base], origins: [0, other.offset])
+        let loop = StridedLoop(
+            shape: idx.shape, strides: [Tensor.contiguousStrides(idx.shape), base], origins: [0, other.offset])
         let p = idx.pointer(as: Int64.self), size = other.shape[axis], step = other.strides[axis]
         var result: [(Int, Int)] = []
         result.reserveCapacity(idx.count)
@@ -105,7 +116,9 @@ extension Tensor {
                 result.append((position, off[1] + i * s[1] + Int(id) * step))
             }
         }
-        if let bad { throw TensorError.invalidArgument("\(op): index \(bad) is out of range for axis \(axis) of size \(size)") }
+        if let bad {
+            throw TensorError.invalidArgument("\(op): index \(bad) is out of range for axis \(axis) of size \(size)")
+        }
         return result
     }
 

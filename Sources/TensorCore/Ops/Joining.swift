@@ -2,13 +2,17 @@
 extension Tensor {
     /// Joins tensors along an existing `axis`; all other sizes must agree (`torch.cat`).
     public static func cat(_ tensors: [Tensor], axis: Int) throws -> Tensor {
-        guard let first = tensors.first else { throw TensorError.invalidArgument("cat: expected a non-empty list of tensors") }
+        guard let first = tensors.first else {
+            throw TensorError.invalidArgument("cat: expected a non-empty list of tensors")
+        }
         let a = try normalizeAxis(axis, rank: first.rank, op: "cat")
         guard first.rank > 0 else { throw TensorError.shape("cat: zero-dimensional tensors cannot be concatenated") }
         var type = first.dtype
         for (i, t) in tensors.enumerated() {
             guard t.rank == first.rank, t.shape.indices.allSatisfy({ $0 == a || t.shape[$0] == first.shape[$0] }) else {
-                throw TensorError.shape("cat: tensor \(i + 1) has shape \(describe(t.shape)), which does not match \(describe(first.shape)) outside axis \(axis)")
+                throw TensorError.shape(
+                    "cat: tensor \(i + 1) has shape \(describe(t.shape)), which does not match \(describe(first.shape)) outside axis \(axis)"
+                )
             }
             type = promotedType(type, t.dtype)
         }
@@ -35,9 +39,12 @@ extension Tensor {
 
     /// Joins same-shaped tensors along a new `axis` (`torch.stack`).
     public static func stack(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
-        guard let first = tensors.first else { throw TensorError.invalidArgument("stack: expected a non-empty list of tensors") }
+        guard let first = tensors.first else {
+            throw TensorError.invalidArgument("stack: expected a non-empty list of tensors")
+        }
         if let (i, t) = tensors.enumerated().first(where: { $0.element.shape != first.shape }) {
-            throw TensorError.shape("stack: tensor \(i + 1) has shape \(describe(t.shape)), expected \(describe(first.shape))")
+            throw TensorError.shape(
+                "stack: tensor \(i + 1) has shape \(describe(t.shape)), expected \(describe(first.shape))")
         }
         let a = axis < 0 ? axis + first.rank + 1 : axis
         guard a >= 0, a <= first.rank else {

@@ -5,7 +5,8 @@ extension Tensor {
     /// column and the added axis removed again; leading batch axes broadcast.
     public func matmul(_ other: Tensor) throws -> Tensor {
         guard rank >= 1, other.rank >= 1 else {
-            throw TensorError.shape("matmul: both operands need at least one axis, got \(describe(shape)) and \(describe(other.shape))")
+            throw TensorError.shape(
+                "matmul: both operands need at least one axis, got \(describe(shape)) and \(describe(other.shape))")
         }
         guard dtype.isComputeFloat || dtype.isFloatingPoint, other.dtype.isFloatingPoint else {
             throw TensorError.invalidArgument("matmul: float tensors expected, got \(dtype) and \(other.dtype)")
@@ -23,17 +24,21 @@ extension Tensor {
     private func matmul2D(_ other: Tensor, shapes: ([Int], [Int])) throws -> Tensor {
         let m = shape[rank - 2], k = shape[rank - 1], k2 = other.shape[other.rank - 2], n = other.shape[other.rank - 1]
         guard k == k2 else {
-            throw TensorError.shape("matmul: shapes \(describe(shapes.0)) and \(describe(shapes.1)) cannot be multiplied (\(k) vs \(k2))")
+            throw TensorError.shape(
+                "matmul: shapes \(describe(shapes.0)) and \(describe(shapes.1)) cannot be multiplied (\(k) vs \(k2))")
         }
         let batch = try Broadcast.shape(Array(shape.dropLast(2)), Array(other.shape.dropLast(2)), op: "matmul")
         let type = promotedType(dtype, other.dtype)
         let a = self.detached().converted(to: type), b = other.detached().converted(to: type)
-        let out = k > 0 ? Tensor(uninitialized: batch + [m, n], dtype: type) : Tensor(zeros: batch + [m, n], dtype: type)
+        let out =
+            k > 0 ? Tensor(uninitialized: batch + [m, n], dtype: type) : Tensor(zeros: batch + [m, n], dtype: type)
         try batchedGemm(a, b, out, batch: batch, m: m, n: n, k: k)
         let x = self, y = other
         return out.recorded("matmul", [x, y]) { g in
-            [x.requiresGrad ? try g.matmul(y.transposed(-1, -2)).summed(toShape: x.shape) : nil,
-             y.requiresGrad ? try x.transposed(-1, -2).matmul(g).summed(toShape: y.shape) : nil]
+            [
+                x.requiresGrad ? try g.matmul(y.transposed(-1, -2)).summed(toShape: x.shape) : nil,
+                y.requiresGrad ? try x.transposed(-1, -2).matmul(g).summed(toShape: y.shape) : nil,
+            ]
         }
     }
 }
@@ -81,15 +86,19 @@ private func batchedGemm(_ a0: Tensor, _ b0: Tensor, _ out: Tensor, batch: [Int]
         try Interrupt.check()
         if k == 0 { continue }  // the output stays zero
         if out.dtype == .float64 {
-            let pa = a.storage.base.assumingMemoryBound(to: Double.self), pb = b.storage.base.assumingMemoryBound(to: Double.self)
-            BLAS.gemm(transA: la.transposed, transB: lb.transposed, m: m, n: n, k: k, alpha: 1,
-                      a: pa + oa, lda: la.leadingDimension, b: pb + ob, ldb: lb.leadingDimension,
-                      beta: 0, c: out.pointer(as: Double.self) + oc, ldc: n)
+            let pa = a.storage.base.assumingMemoryBound(to: Double.self),
+                pb = b.storage.base.assumingMemoryBound(to: Double.self)
+            BLAS.gemm(
+                transA: la.transposed, transB: lb.transposed, m: m, n: n, k: k, alpha: 1,
+                a: pa + oa, lda: la.leadingDimension, b: pb + ob, ldb: lb.leadingDimension,
+                beta: 0, c: out.pointer(as: Double.self) + oc, ldc: n)
         } else {
-            let pa = a.storage.base.assumingMemoryBound(to: Float.self), pb = b.storage.base.assumingMemoryBound(to: Float.self)
-            BLAS.gemm(transA: la.transposed, transB: lb.transposed, m: m, n: n, k: k, alpha: 1,
-                      a: pa + oa, lda: la.leadingDimension, b: pb + ob, ldb: lb.leadingDimension,
-                      beta: 0, c: out.pointer(as: Float.self) + oc, ldc: n)
+            let pa = a.storage.base.assumingMemoryBound(to: Float.self),
+                pb = b.storage.base.assumingMemoryBound(to: Float.self)
+            BLAS.gemm(
+                transA: la.transposed, transB: lb.transposed, m: m, n: n, k: k, alpha: 1,
+                a: pa + oa, lda: la.leadingDimension, b: pb + ob, ldb: lb.leadingDimension,
+                beta: 0, c: out.pointer(as: Float.self) + oc, ldc: n)
         }
     }
 }

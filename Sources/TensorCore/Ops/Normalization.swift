@@ -7,11 +7,13 @@ extension Tensor {
         _ normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5
     ) throws -> Tensor {
         guard normalizedShape.count <= rank, Array(shape.suffix(normalizedShape.count)) == normalizedShape else {
-            throw TensorError.shape("layer_norm: normalized shape \(describe(normalizedShape)) does not end input \(describe(shape))")
+            throw TensorError.shape(
+                "layer_norm: normalized shape \(describe(normalizedShape)) does not end input \(describe(shape))")
         }
         for (name, p) in [("weight", weight), ("bias", bias)] {
             if let p, p.shape != normalizedShape {
-                throw TensorError.shape("layer_norm: \(name) \(describe(p.shape)) should be \(describe(normalizedShape))")
+                throw TensorError.shape(
+                    "layer_norm: \(name) \(describe(p.shape)) should be \(describe(normalizedShape))")
             }
         }
         let width = normalizedShape.reduce(1, *)
@@ -28,8 +30,11 @@ extension Tensor {
 
     /// Group normalisation of `[N, C, …]`: channels split into `groups`, each group normalised
     /// over its channels and positions, then a per-channel `weight`/`bias` (shape `[C]`).
-    public func groupNorm(groups: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
-        guard rank >= 2 else { throw TensorError.shape("group_norm: input must be [N, C, ...], got \(describe(shape))") }
+    public func groupNorm(groups: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor
+    {
+        guard rank >= 2 else {
+            throw TensorError.shape("group_norm: input must be [N, C, ...], got \(describe(shape))")
+        }
         let channels = shape[1]
         guard groups > 0, channels % groups == 0 else {
             throw TensorError.invalidArgument("group_norm: \(channels) channels do not split into \(groups) groups")
@@ -55,7 +60,9 @@ struct RowStatistics {
     let rstd: [Double]
 }
 
-private func normalizeRows(_ x: Tensor, width d: Int, weight: Tensor?, bias: Tensor?, eps: Double) -> (Tensor, RowStatistics) {
+private func normalizeRows(_ x: Tensor, width d: Int, weight: Tensor?, bias: Tensor?, eps: Double) -> (
+    Tensor, RowStatistics
+) {
     let out = Tensor(uninitialized: x.shape, dtype: x.dtype)
     let rows = d == 0 ? 0 : x.count / d
     var mean = [Double](repeating: 0, count: rows), rstd = mean
@@ -155,8 +162,9 @@ private func normalizeRowsBackward(
         Parallel.forEachRange(count: parts, cost: rows * d * 4 / parts) { partRange in
             for part in partRange {
                 for r in (rows * part / parts)..<(rows * (part + 1) / parts) {
-                    RowNormKernel.backward(pg + r * d, px + r * d, po + r * d, d, mean: Float(stats.mean[r]),
-                                           rstd: Float(stats.rstd[r]), w, pgw + part * d, pgb + part * d)
+                    RowNormKernel.backward(
+                        pg + r * d, px + r * d, po + r * d, d, mean: Float(stats.mean[r]),
+                        rstd: Float(stats.rstd[r]), w, pgw + part * d, pgb + part * d)
                 }
             }
         }

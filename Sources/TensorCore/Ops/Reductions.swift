@@ -30,7 +30,9 @@ extension Tensor {
 
     private func extreme(axes: [Int]?, keepingAxes: Bool, kind: ReduceKind, op: String) throws -> Tensor {
         let plan = try ReductionPlan(shape: shape, axes: axes, op: op)
-        guard plan.reducedCount > 0 else { throw TensorError.shape("\(op): cannot reduce an empty axis of \(describe(shape))") }
+        guard plan.reducedCount > 0 else {
+            throw TensorError.shape("\(op): cannot reduce an empty axis of \(describe(shape))")
+        }
         let values = try reduceKernel(self, plan, kind).reshaped(plan.keptShape).detached()
         let x = self
         let y = try values.reshaped(keepingAxes ? plan.keptShape : plan.droppedShape).detached()
@@ -52,7 +54,9 @@ extension Tensor {
         try extremeAlong(axis, keepingAxes, .argmin, op: "min")
     }
 
-    private func extremeAlong(_ axis: Int, _ keep: Bool, _ kind: ReduceKind, op: String) throws -> (values: Tensor, indices: Tensor) {
+    private func extremeAlong(_ axis: Int, _ keep: Bool, _ kind: ReduceKind, op: String) throws -> (
+        values: Tensor, indices: Tensor
+    ) {
         let a = try normalizeAxis(axis, rank: rank, op: op)
         let indices = try arg(axis: a, keepingAxes: true, kind: kind, op: op)
         let values = try gathered(axis: a, indices: indices)
@@ -75,7 +79,9 @@ extension Tensor {
             return try flat.arg(axis: 0, keepingAxes: false, kind: kind, op: op)
         }
         let plan = try ReductionPlan(shape: shape, axes: [axis], op: op)
-        guard plan.reducedCount > 0 else { throw TensorError.shape("\(op): cannot reduce an empty axis of \(describe(shape))") }
+        guard plan.reducedCount > 0 else {
+            throw TensorError.shape("\(op): cannot reduce an empty axis of \(describe(shape))")
+        }
         return try reduceKernel(self, plan, kind).reshaped(keepingAxes ? plan.keptShape : plan.droppedShape).detached()
     }
 

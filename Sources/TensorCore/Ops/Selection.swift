@@ -47,8 +47,10 @@ extension Tensor {
         }
         return out.recorded("where", [a, b]) { g in
             let zero = Tensor.zeros([], dtype: g.dtype)
-            return [a.requiresGrad ? try Tensor.where(condition, g, zero).summed(toShape: a.shape) : nil,
-                    b.requiresGrad ? try Tensor.where(condition, zero, g).summed(toShape: b.shape) : nil]
+            return [
+                a.requiresGrad ? try Tensor.where(condition, g, zero).summed(toShape: a.shape) : nil,
+                b.requiresGrad ? try Tensor.where(condition, zero, g).summed(toShape: b.shape) : nil,
+            ]
         }
     }
 
@@ -56,7 +58,8 @@ extension Tensor {
     public func maskedFill(_ mask: Tensor, _ value: Double) throws -> Tensor {
         let shape = try Broadcast.shape(mask.shape, self.shape, op: "masked_fill")
         guard shape == self.shape else {
-            throw TensorError.shape("masked_fill: mask \(describe(mask.shape)) does not broadcast to \(describe(self.shape))")
+            throw TensorError.shape(
+                "masked_fill: mask \(describe(mask.shape)) does not broadcast to \(describe(self.shape))")
         }
         return try Tensor.where(mask, Tensor.full([], value, dtype: dtype), self)
     }

@@ -12,7 +12,8 @@ extension Tensor {
         guard rank > 0 else { throw TensorError.shape("select: cannot select from a 0-d tensor") }
         let i = index < 0 ? index + shape[a] : index
         guard i >= 0, i < shape[a] else {
-            throw TensorError.invalidArgument("select: index \(index) is out of range for axis \(axis) of size \(shape[a])")
+            throw TensorError.invalidArgument(
+                "select: index \(index) is out of range for axis \(axis) of size \(shape[a])")
         }
         var s = shape, st = strides
         s.remove(at: a)
@@ -72,7 +73,9 @@ extension Tensor {
 
     /// The transpose of a matrix (rank ≤ 2), as PyTorch's `t()`.
     public func t() throws -> Tensor {
-        guard rank <= 2 else { throw TensorError.shape("t: expects a tensor of rank <= 2, got \(describe(shape)); use transpose") }
+        guard rank <= 2 else {
+            throw TensorError.shape("t: expects a tensor of rank <= 2, got \(describe(shape)); use transpose")
+        }
         return rank == 2 ? try transposed(0, 1) : self
     }
 
@@ -158,7 +161,8 @@ extension Tensor {
         let target = try inferShape(newShape, op: "view")
         guard viewStrides(for: target) != nil else {
             throw TensorError.shape(
-                "view: a tensor of shape \(describe(shape)) and strides \(describe(strides)) cannot be viewed as \(describe(target)); use reshape")
+                "view: a tensor of shape \(describe(shape)) and strides \(describe(strides)) cannot be viewed as \(describe(target)); use reshape"
+            )
         }
         return try reshaped(target)
     }
@@ -203,7 +207,8 @@ extension Tensor {
         var chunkCount = 1, viewCount = 1
         for axis in stride(from: rank - 1, through: 0, by: -1) {
             chunkCount *= shape[axis]
-            let chunkEnds = axis == 0
+            let chunkEnds =
+                axis == 0
                 || (shape[axis - 1] != 1 && strides[axis - 1] != chunkCount * chunkStride)
             guard chunkEnds else { continue }
             while viewAxis >= 0 && (viewCount < chunkCount || target[viewAxis] == 1) {

@@ -2,7 +2,7 @@ import FoundationEssentials
 import TensorCore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Writes a checkpoint folder so that a crash never leaves a half-written checkpoint in place

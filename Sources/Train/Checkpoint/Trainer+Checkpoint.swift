@@ -118,7 +118,9 @@ extension Trainer {
         stopRequested = false
         try metricsFile?.truncate(toStep: globalStep, validations: history.validations.count)
         metricsFileStarted = true
-        log("resumed from \(path): \(epochsCompleted) epoch\(epochsCompleted == 1 ? "" : "s") and \(globalStep) step\(globalStep == 1 ? "" : "s") done")
+        log(
+            "resumed from \(path): \(epochsCompleted) epoch\(epochsCompleted == 1 ? "" : "s") and \(globalStep) step\(globalStep == 1 ? "" : "s") done"
+        )
     }
 
     /// The checks of ``resume(from:)`` beyond the weights: optimizer, schedule, accumulation.

@@ -40,7 +40,8 @@ public enum Metrics {
         var hits = 0
         for (i, label) in ids.enumerated() {
             guard (0..<c).contains(label) else {
-                throw TensorError.invalidArgument("top_k_accuracy: label \(label) of sample \(i) is not a class id in 0..<\(c)")
+                throw TensorError.invalidArgument(
+                    "top_k_accuracy: label \(label) of sample \(i) is not a class id in 0..<\(c)")
             }
             if rank(of: label, in: s[(i * c)..<((i + 1) * c)]) < k { hits += 1 }
         }
@@ -77,7 +78,8 @@ public enum Metrics {
             return try t.argmax(axis: 1).toArray(of: Int64.self).map { Int($0) }
         }
         guard t.rank == 1 else {
-            throw TensorError.shape("\(metric): expected class ids [N] or scores [N, C], got a tensor of shape \(t.shape)")
+            throw TensorError.shape(
+                "\(metric): expected class ids [N] or scores [N, C], got a tensor of shape \(t.shape)")
         }
         if t.dtype.isFloatingPoint {
             let values = t.toArray(of: Double.self)

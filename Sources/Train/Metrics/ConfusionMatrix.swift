@@ -29,8 +29,9 @@ public struct ConfusionMatrix: Sendable, Equatable {
 
     /// ``init(predictions:labels:classCount:)`` over tensors (ids or scores, and int64 labels).
     public init(_ predictions: Tensor, labels: Tensor, classCount: Int? = nil) throws {
-        try self.init(predictions: try Metrics.classIds(predictions, "confusion"),
-                      labels: try Metrics.classIds(labels, "confusion"), classCount: classCount)
+        try self.init(
+            predictions: try Metrics.classIds(predictions, "confusion"),
+            labels: try Metrics.classIds(labels, "confusion"), classCount: classCount)
     }
 
     /// Samples whose true class is `c` (the row sum).

@@ -29,7 +29,8 @@ extension Metrics {
     public static func retrievalRanks(_ similarity: Tensor) throws -> [Int] {
         guard similarity.rank == 2, similarity.shape[0] <= similarity.shape[1], similarity.shape[0] > 0 else {
             throw TensorError.shape(
-                "recall_at_k: similarity must be [queries, items] with at least one query and no more queries than items, got \(similarity.shape)")
+                "recall_at_k: similarity must be [queries, items] with at least one query and no more queries than items, got \(similarity.shape)"
+            )
         }
         let (q, n) = (similarity.shape[0], similarity.shape[1])
         let s = similarity.toArray(of: Double.self)

@@ -58,16 +58,21 @@ public final class Adam: Optimizer {
             learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8,
             weightDecay: Double = 1e-2, amsgrad: Bool = false, maximize: Bool = false
         ) -> Options {
-            Options(learningRate: learningRate, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay,
-                    amsgrad: amsgrad, maximize: maximize, decoupledWeightDecay: true)
+            Options(
+                learningRate: learningRate, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay,
+                amsgrad: amsgrad, maximize: maximize, decoupledWeightDecay: true)
         }
 
-        static let names = ["lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize", "decoupled_weight_decay"]
+        static let names = [
+            "lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize", "decoupled_weight_decay",
+        ]
 
         public var values: [String: Double] {
-            ["lr": learningRate, "beta1": beta1, "beta2": beta2, "eps": eps, "weight_decay": weightDecay,
-             "amsgrad": amsgrad ? 1 : 0, "maximize": maximize ? 1 : 0,
-             "decoupled_weight_decay": decoupledWeightDecay ? 1 : 0]
+            [
+                "lr": learningRate, "beta1": beta1, "beta2": beta2, "eps": eps, "weight_decay": weightDecay,
+                "amsgrad": amsgrad ? 1 : 0, "maximize": maximize ? 1 : 0,
+                "decoupled_weight_decay": decoupledWeightDecay ? 1 : 0,
+            ]
         }
 
         public init(values: [String: Double], defaults: Options) throws {
@@ -235,15 +240,17 @@ public final class Adam: Optimizer {
         let shapes = parameters.map(\.shape)
         guard state.header.steps.count == shapes.count else {
             throw TensorError.invalidArgument(
-                "\(name): the state has step counts for \(state.header.steps.count) parameters, the optimizer has \(shapes.count)")
+                "\(name): the state has step counts for \(state.header.steps.count) parameters, the optimizer has \(shapes.count)"
+            )
         }
         let restored: [Moments?] = try shapes.indices.map { i in
             let step = state.header.steps[i]
             guard step > 0 else { return nil }
             guard let avg = try state.buffer(i, "exp_avg", shape: shapes[i], optimizer: name),
-                  let avgSq = try state.buffer(i, "exp_avg_sq", shape: shapes[i], optimizer: name)
+                let avgSq = try state.buffer(i, "exp_avg_sq", shape: shapes[i], optimizer: name)
             else {
-                throw TensorError.invalidArgument("\(name): the state of parameter \(i) (step \(step)) lacks exp_avg or exp_avg_sq")
+                throw TensorError.invalidArgument(
+                    "\(name): the state of parameter \(i) (step \(step)) lacks exp_avg or exp_avg_sq")
             }
             let maxSq = try state.buffer(i, "max_exp_avg_sq", shape: shapes[i], optimizer: name)
             return Moments(step: step, expAvg: avg, expAvgSq: avgSq, maxExpAvgSq: maxSq)

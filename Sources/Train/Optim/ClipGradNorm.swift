@@ -37,7 +37,8 @@ public func clipGradNorm(
     }
     if errorIfNonfinite && !total.isFinite {
         throw TensorError.invalidArgument(
-            "clip_grad_norm: the total norm of order \(normType) of the gradients is \(total); the loss or gradients hold NaN or Inf")
+            "clip_grad_norm: the total norm of order \(normType) of the gradients is \(total); the loss or gradients hold NaN or Inf"
+        )
     }
     let coefficient = min(Float(maxNorm) / (total + Float(1e-6)), 1)
     try noGrad {

@@ -102,7 +102,8 @@ public final class LearningRateSchedule {
         }
         guard state.baseLearningRates.count == baseLearningRates.count, state.step >= 0 else {
             throw TensorError.invalidArgument(
-                "schedule: the state has \(state.baseLearningRates.count) groups at step \(state.step), the optimizer \(baseLearningRates.count) groups")
+                "schedule: the state has \(state.baseLearningRates.count) groups at step \(state.step), the optimizer \(baseLearningRates.count) groups"
+            )
         }
         baseLearningRates = state.baseLearningRates
         currentStep = state.step

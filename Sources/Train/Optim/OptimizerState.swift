@@ -101,11 +101,13 @@ extension OptimizerState {
         for (g, (saved, group)) in zip(header.groups, groups).enumerated()
         where saved.parameterCount != group.parameters.count {
             throw TensorError.invalidArgument(
-                "\(name): group \(g + 1) of the state has \(saved.parameterCount) parameters, the optimizer's \(group.parameters.count)")
+                "\(name): group \(g + 1) of the state has \(saved.parameterCount) parameters, the optimizer's \(group.parameters.count)"
+            )
         }
         for (i, (saved, shape)) in zip(header.shapes, shapes).enumerated() where saved != shape {
             throw TensorError.invalidArgument(
-                "\(name): parameter \(i) has shape \(shape) but the state was saved for \(saved) (a checkpoint of another model?)")
+                "\(name): parameter \(i) has shape \(shape) but the state was saved for \(saved) (a checkpoint of another model?)"
+            )
         }
         return try zip(header.groups, groups).map { saved, group in
             try Options(values: saved.options, defaults: group.options)

@@ -58,7 +58,9 @@ func setLearningRates<Options>(_ rates: [Double], of groups: inout [ParameterGro
 }
 
 /// Replaces the options of group `group` (0-based) once the index and the options check out.
-func replaceOptions<Options>(_ options: Options, group: Int, of groups: inout [ParameterGroup<Options>], optimizer: String) throws {
+func replaceOptions<Options>(
+    _ options: Options, group: Int, of groups: inout [ParameterGroup<Options>], optimizer: String
+) throws {
     guard groups.indices.contains(group) else {
         throw TensorError.invalidArgument("\(optimizer): no group \(group); there are \(groups.count)")
     }
@@ -79,10 +81,12 @@ func validateGroups<Options>(_ groups: [ParameterGroup<Options>], optimizer: Str
             let place = "parameter \(i + 1) of group \(g + 1)"
             guard p.isLeaf else {
                 throw TensorError.invalidArgument(
-                    "\(optimizer): \(place) is not a leaf tensor (it is the output of \(p.gradFunctionName ?? "an operation")); optimize the original tensor")
+                    "\(optimizer): \(place) is not a leaf tensor (it is the output of \(p.gradFunctionName ?? "an operation")); optimize the original tensor"
+                )
             }
             guard p.dtype == .float32 else {
-                throw TensorError.invalidArgument("\(optimizer): \(place) is \(p.dtype); optimizers update float32 tensors")
+                throw TensorError.invalidArgument(
+                    "\(optimizer): \(place) is \(p.dtype); optimizers update float32 tensors")
             }
             guard seen.insert(ObjectIdentifier(p)).inserted else {
                 throw TensorError.invalidArgument("\(optimizer): \(place) appears more than once among the groups")

@@ -43,8 +43,10 @@ public final class SGD: Optimizer {
         static let names = ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"]
 
         public var values: [String: Double] {
-            ["lr": learningRate, "momentum": momentum, "dampening": dampening, "weight_decay": weightDecay,
-             "nesterov": nesterov ? 1 : 0, "maximize": maximize ? 1 : 0]
+            [
+                "lr": learningRate, "momentum": momentum, "dampening": dampening, "weight_decay": weightDecay,
+                "nesterov": nesterov ? 1 : 0, "maximize": maximize ? 1 : 0,
+            ]
         }
 
         public init(values: [String: Double], defaults: Options) throws {
@@ -60,9 +62,15 @@ public final class SGD: Optimizer {
         }
 
         public func validate() throws {
-            guard learningRate >= 0 else { throw TensorError.invalidArgument("SGD: invalid learning rate \(learningRate) (must be >= 0)") }
-            guard momentum >= 0 else { throw TensorError.invalidArgument("SGD: invalid momentum \(momentum) (must be >= 0)") }
-            guard weightDecay >= 0 else { throw TensorError.invalidArgument("SGD: invalid weight_decay \(weightDecay) (must be >= 0)") }
+            guard learningRate >= 0 else {
+                throw TensorError.invalidArgument("SGD: invalid learning rate \(learningRate) (must be >= 0)")
+            }
+            guard momentum >= 0 else {
+                throw TensorError.invalidArgument("SGD: invalid momentum \(momentum) (must be >= 0)")
+            }
+            guard weightDecay >= 0 else {
+                throw TensorError.invalidArgument("SGD: invalid weight_decay \(weightDecay) (must be >= 0)")
+            }
             guard !nesterov || (momentum > 0 && dampening == 0) else {
                 throw TensorError.invalidArgument("SGD: Nesterov momentum requires a momentum and zero dampening")
             }

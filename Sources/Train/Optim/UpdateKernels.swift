@@ -53,4 +53,3 @@ func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>, _ i: Int, _ width: Int)
     }
     for k in 0..<width { p[i + k] = v[k] }
 }
-

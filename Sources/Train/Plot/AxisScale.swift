@@ -54,7 +54,10 @@ struct AxisScale {
     /// Decimals that tell apart multiples of `step` (a 2.5 step needs one).
     static func decimals(for step: Double) -> Int {
         var d = 0
-        while d < 6 && Swift.abs((step * pow(10, Double(d))).rounded() - step * pow(10, Double(d))) > 1e-6 * step * pow(10, Double(d)) {
+        while d < 6
+            && Swift.abs((step * pow(10, Double(d))).rounded() - step * pow(10, Double(d))) > 1e-6 * step
+                * pow(10, Double(d))
+        {
             d += 1
         }
         return d

@@ -81,16 +81,21 @@ public struct ConfusionMatrixChart: Sendable {
             let middle = top + (Double(c) + 0.5) * cell
             d.text(name, x: left - 10, y: middle + cap / 2, size: Self.textSize, anchor: .end)
             if upright {
-                d.text(name, x: left + (Double(c) + 0.5) * cell + cap / 2, y: top + grid + 10, size: Self.textSize,
-                       anchor: .end, vertical: true)
+                d.text(
+                    name, x: left + (Double(c) + 0.5) * cell + cap / 2, y: top + grid + 10, size: Self.textSize,
+                    anchor: .end, vertical: true)
             } else {
-                d.text(name, x: left + (Double(c) + 0.5) * cell, y: top + grid + 10 + cap, size: Self.textSize, anchor: .middle)
+                d.text(
+                    name, x: left + (Double(c) + 0.5) * cell, y: top + grid + 10 + cap, size: Self.textSize,
+                    anchor: .middle)
             }
         }
-        d.text("true class", x: Self.padding + cap, y: top + grid / 2, size: Self.textSize, color: .mutedText,
-               anchor: .middle, vertical: true)
-        d.text("predicted class", x: left + grid / 2, y: Double(height) - Self.padding, size: Self.textSize,
-               color: .mutedText, anchor: .middle)
+        d.text(
+            "true class", x: Self.padding + cap, y: top + grid / 2, size: Self.textSize, color: .mutedText,
+            anchor: .middle, vertical: true)
+        d.text(
+            "predicted class", x: left + grid / 2, y: Double(height) - Self.padding, size: Self.textSize,
+            color: .mutedText, anchor: .middle)
         drawColorBar(&d, x: left + grid + 24, top: top, height: grid)
         return d
     }
@@ -107,8 +112,10 @@ public struct ConfusionMatrixChart: Sendable {
                 let r = Rect(x: left + Double(p) * cell, y: top + Double(t) * cell, width: cell - 1, height: cell - 1)
                 d.rect(r, color)
                 guard fits else { continue }
-                d.text(String(matrix.counts[t][p]), x: r.x + r.width / 2, y: r.y + (r.height + Drawing.capHeight(size: size)) / 2,
-                       size: size, color: color.luminance < 0.55 ? .white : .text, anchor: .middle)
+                d.text(
+                    String(matrix.counts[t][p]), x: r.x + r.width / 2,
+                    y: r.y + (r.height + Drawing.capHeight(size: size)) / 2,
+                    size: size, color: color.luminance < 0.55 ? .white : .text, anchor: .middle)
             }
         }
     }
@@ -120,7 +127,9 @@ public struct ConfusionMatrixChart: Sendable {
         let labels = shadeByRow ? ["100%", "50%", "0%"] : [String(matrix.counts.flatMap { $0 }.max() ?? 0), "", "0"]
         for (k, label) in labels.enumerated() where !label.isEmpty {
             let y = top + Double(k) * height / 2
-            d.text(label, x: x + 14 + 8, y: min(max(y + cap / 2, top + cap), top + height), size: Self.textSize, color: .mutedText)
+            d.text(
+                label, x: x + 14 + 8, y: min(max(y + cap / 2, top + cap), top + height), size: Self.textSize,
+                color: .mutedText)
         }
     }
 }

@@ -15,33 +15,40 @@ extension Drawing {
                 let offsets = stops.enumerated().map { k, c in
                     "<stop offset=\"\(n(Double(k) / Double(max(stops.count - 1, 1))))\" stop-color=\"\(c.hexString)\"/>"
                 }
-                out += "<linearGradient id=\"shade\(gradients)\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"1\">\(offsets.joined())</linearGradient>\n"
-                out += "<rect x=\"\(n(r.x))\" y=\"\(n(r.y))\" width=\"\(n(r.width))\" height=\"\(n(r.height))\" fill=\"url(#shade\(gradients))\"/>\n"
+                out +=
+                    "<linearGradient id=\"shade\(gradients)\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"1\">\(offsets.joined())</linearGradient>\n"
+                out +=
+                    "<rect x=\"\(n(r.x))\" y=\"\(n(r.y))\" width=\"\(n(r.width))\" height=\"\(n(r.height))\" fill=\"url(#shade\(gradients))\"/>\n"
                 gradients += 1
             case .rect(let r, let fill):
-                out += "<rect x=\"\(n(r.x))\" y=\"\(n(r.y))\" width=\"\(n(r.width))\" height=\"\(n(r.height))\" fill=\"\(fill.hexString)\"/>\n"
+                out +=
+                    "<rect x=\"\(n(r.x))\" y=\"\(n(r.y))\" width=\"\(n(r.width))\" height=\"\(n(r.height))\" fill=\"\(fill.hexString)\"/>\n"
             case .polyline(let points, let color, let width, let clip):
                 var id = clips.firstIndex(of: clip)
                 if id == nil {
                     id = clips.count
                     clips.append(clip)
-                    out += "<clipPath id=\"clip\(id!)\"><rect x=\"\(n(clip.x))\" y=\"\(n(clip.y))\" width=\"\(n(clip.width))\" height=\"\(n(clip.height))\"/></clipPath>\n"
+                    out +=
+                        "<clipPath id=\"clip\(id!)\"><rect x=\"\(n(clip.x))\" y=\"\(n(clip.y))\" width=\"\(n(clip.width))\" height=\"\(n(clip.height))\"/></clipPath>\n"
                 }
                 let path = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
-                out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color.hexString)\" stroke-width=\"\(n(width))\" stroke-linejoin=\"round\" stroke-linecap=\"round\" clip-path=\"url(#clip\(id!))\"/>\n"
+                out +=
+                    "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color.hexString)\" stroke-width=\"\(n(width))\" stroke-linejoin=\"round\" stroke-linecap=\"round\" clip-path=\"url(#clip\(id!))\"/>\n"
             case .circle(let c, let radius, let fill):
                 out += "<circle cx=\"\(n(c.x))\" cy=\"\(n(c.y))\" r=\"\(n(radius))\" fill=\"\(fill.hexString)\"/>\n"
             case .text(let s, let at, let size, let color, let anchor, let vertical, let bold):
-                let anchorName = switch anchor {
-                case .start: "start"
-                case .middle: "middle"
-                case .end: "end"
-                }
+                let anchorName =
+                    switch anchor {
+                    case .start: "start"
+                    case .middle: "middle"
+                    case .end: "end"
+                    }
                 // A sans-serif capital is about 0.72 em tall; the pixel font's is 7 pixels per size.
                 let fontSize = Double(PixelFont.ascent * size) / 0.72
                 let turn = vertical ? " transform=\"rotate(-90 \(n(at.x)) \(n(at.y)))\"" : ""
                 let weight = bold ? " font-weight=\"bold\"" : ""
-                out += "<text x=\"\(n(at.x))\" y=\"\(n(at.y))\" font-size=\"\(n(fontSize))\" fill=\"\(color.hexString)\" text-anchor=\"\(anchorName)\"\(weight)\(turn)>\(escaped(s))</text>\n"
+                out +=
+                    "<text x=\"\(n(at.x))\" y=\"\(n(at.y))\" font-size=\"\(n(fontSize))\" fill=\"\(color.hexString)\" text-anchor=\"\(anchorName)\"\(weight)\(turn)>\(escaped(s))</text>\n"
             }
         }
         return out + "</svg>\n"

@@ -53,7 +53,8 @@ struct Drawing {
         _ s: String, x: Double, y: Double, size: Int, color: Color = .text, anchor: Anchor = .start,
         vertical: Bool = false, bold: Bool = false
     ) {
-        items.append(.text(s, at: Point(x: x, y: y), size: size, color: color, anchor: anchor, vertical: vertical, bold: bold))
+        items.append(
+            .text(s, at: Point(x: x, y: y), size: size, color: color, anchor: anchor, vertical: vertical, bold: bold))
     }
 
     /// The width of `s` at text size `size`.

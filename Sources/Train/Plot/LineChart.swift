@@ -30,7 +30,8 @@ public struct LineChart: Sendable {
         /// - Throws: when `x` and `y` differ in length.
         public init(name: String, x: [Double], y: [Double], color: Color? = nil, markers: Bool? = nil) throws {
             guard x.count == y.count else {
-                throw TensorError.invalidArgument("plot.line: series '\(name)' has \(x.count) x values and \(y.count) y values")
+                throw TensorError.invalidArgument(
+                    "plot.line: series '\(name)' has \(x.count) x values and \(y.count) y values")
             }
             self.name = name
             self.x = x
@@ -105,8 +106,9 @@ public struct LineChart: Sendable {
             drawSeries(&d, s, color: color, plot: plot, xAxis: xAxis, yAxis: yAxis)
         }
         if series.allSatisfy({ $0.y.allSatisfy { !$0.isFinite } }) {
-            d.text("no data", x: plot.x + plot.width / 2, y: plot.y + plot.height / 2, size: Self.textSize,
-                   color: .mutedText, anchor: .middle)
+            d.text(
+                "no data", x: plot.x + plot.width / 2, y: plot.y + plot.height / 2, size: Self.textSize,
+                color: .mutedText, anchor: .middle)
         }
         return d
     }
@@ -118,8 +120,9 @@ public struct LineChart: Sendable {
         let cap = Drawing.capHeight(size: Self.textSize)
         let bottom = Double(height) - Self.padding - (xLabel.isEmpty ? 0 : cap + 14) - cap - 10
         let plotHeight = max(bottom - top, 10)
-        let yAxis = AxisScale(covering: yRange?.lowerBound ?? ys.min() ?? 0, yRange?.upperBound ?? ys.max() ?? 1,
-                              count: max(2, Int(plotHeight / 60)))
+        let yAxis = AxisScale(
+            covering: yRange?.lowerBound ?? ys.min() ?? 0, yRange?.upperBound ?? ys.max() ?? 1,
+            count: max(2, Int(plotHeight / 60)))
         let yLabelWidth = yAxis.ticks.map { Drawing.textWidth(yAxis.label($0), size: Self.textSize) }.max() ?? 0
         let left = Self.padding + (yLabel.isEmpty ? 0 : cap + 14) + yLabelWidth + 10
         let integral = xs.allSatisfy { $0 == $0.rounded() }
@@ -176,15 +179,20 @@ public struct LineChart: Sendable {
         for t in xAxis.ticks {
             let x = (plot.x + xAxis.fraction(t) * plot.width).rounded()
             d.rect(Rect(x: x, y: plot.y, width: 1, height: plot.height), .grid)
-            d.text(xAxis.label(t), x: x, y: plot.maxY + 10 + cap, size: Self.textSize, color: .mutedText, anchor: .middle)
+            d.text(
+                xAxis.label(t), x: x, y: plot.maxY + 10 + cap, size: Self.textSize, color: .mutedText, anchor: .middle)
         }
         d.rect(Rect(x: plot.x, y: plot.maxY.rounded(), width: plot.width + 1, height: 1), .axis)
         d.rect(Rect(x: plot.x.rounded(), y: plot.y, width: 1, height: plot.height + 1), .axis)
         if !xLabel.isEmpty {
-            d.text(xLabel, x: plot.x + plot.width / 2, y: Double(height) - Self.padding, size: Self.textSize, anchor: .middle)
+            d.text(
+                xLabel, x: plot.x + plot.width / 2, y: Double(height) - Self.padding, size: Self.textSize,
+                anchor: .middle)
         }
         if !yLabel.isEmpty {
-            d.text(yLabel, x: Self.padding + cap, y: plot.y + plot.height / 2, size: Self.textSize, anchor: .middle, vertical: true)
+            d.text(
+                yLabel, x: Self.padding + cap, y: plot.y + plot.height / 2, size: Self.textSize, anchor: .middle,
+                vertical: true)
         }
     }
 
@@ -194,8 +202,9 @@ public struct LineChart: Sendable {
         func point(_ i: Int) -> Point {
             Point(x: plot.x + xAxis.fraction(s.x[i]) * plot.width, y: plot.maxY - yAxis.fraction(s.y[i]) * plot.height)
         }
-        let clip = Rect(x: plot.x - Self.lineWidth, y: plot.y - Self.lineWidth,
-                        width: plot.width + 2 * Self.lineWidth, height: plot.height + 2 * Self.lineWidth)
+        let clip = Rect(
+            x: plot.x - Self.lineWidth, y: plot.y - Self.lineWidth,
+            width: plot.width + 2 * Self.lineWidth, height: plot.height + 2 * Self.lineWidth)
         // Runs of finite points, each thinned to what the plot's pixel columns can show.
         var run: [Int] = []
         func flush() {
@@ -222,7 +231,9 @@ public struct LineChart: Sendable {
     /// point of each of `columns` equal x slices, so a 50 000-step curve keeps its envelope in a
     /// few thousand points.
     static func thinned(_ run: [Int], x: [Double], y: [Double], columns: Int) -> [Int] {
-        guard run.count > 4 * columns, let first = run.first, let last = run.last, x[last] > x[first] else { return run }
+        guard run.count > 4 * columns, let first = run.first, let last = run.last, x[last] > x[first] else {
+            return run
+        }
         let width = (x[last] - x[first]) / Double(columns)
         var kept: [Int] = []
         var slice: [Int] = []

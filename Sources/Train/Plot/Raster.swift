@@ -25,13 +25,15 @@ struct Raster {
             case .gradient(let r, let stops):
                 shade(Rect(x: r.x * s, y: r.y * s, width: r.width * s, height: r.height * s), stops)
             case .polyline(let points, let color, let width, let clip):
-                stroke(points.map { Point(x: $0.x * s, y: $0.y * s) }, width: width * s, color: color,
-                       clip: Rect(x: clip.x * s, y: clip.y * s, width: clip.width * s, height: clip.height * s))
+                stroke(
+                    points.map { Point(x: $0.x * s, y: $0.y * s) }, width: width * s, color: color,
+                    clip: Rect(x: clip.x * s, y: clip.y * s, width: clip.width * s, height: clip.height * s))
             case .circle(let c, let radius, let color):
                 disc(Point(x: c.x * s, y: c.y * s), radius: radius * s, color)
             case .text(let text, let at, let size, let color, let anchor, let vertical, let bold):
-                write(text, at: Point(x: at.x * s, y: at.y * s), size: size * scale, color: color,
-                      anchor: anchor, vertical: vertical)
+                write(
+                    text, at: Point(x: at.x * s, y: at.y * s), size: size * scale, color: color,
+                    anchor: anchor, vertical: vertical)
                 // Bold: the same glyphs again one pixel to the right (along the text) per chart pixel.
                 if bold {
                     let shifted = vertical ? Point(x: at.x * s, y: at.y * s - s) : Point(x: at.x * s + s, y: at.y * s)
@@ -135,11 +137,12 @@ struct Raster {
         _ text: String, at: Point, size: Int, color: Color, anchor: Drawing.Anchor, vertical: Bool
     ) {
         let length = Double(PixelFont.width(text, size: size))
-        let shift = switch anchor {
-        case .start: 0.0
-        case .middle: length / 2
-        case .end: length
-        }
+        let shift =
+            switch anchor {
+            case .start: 0.0
+            case .middle: length / 2
+            case .end: length
+            }
         // Along the text: +x, or up the image when vertical. Across: the glyph rows run down from
         // the cap line, or right from it when vertical.
         let originAlong = (vertical ? -at.y : at.x) - shift

@@ -3,7 +3,7 @@ import Models
 import TensorCore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The run's metrics history as JSON Lines (`<run dir>/metrics.jsonl`): one object per

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Number formatting for log lines and the progress bar, without Foundation's `String(format:)`.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A status line redrawn in place on a terminal: written with a carriage return and a

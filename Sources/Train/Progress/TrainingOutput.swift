@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Where a trainer shows what it does: clean log lines, and optionally a live progress bar.
