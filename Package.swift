@@ -32,7 +32,7 @@ let package = Package(
 
         // MARK: blocks
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: vectorized),
-        .target(name: "Text"),
+        .target(name: "Text", dependencies: ["TensorCore"]),
         .target(name: "Media", dependencies: ["TensorCore", "CFFmpeg", "CSndFile"], swiftSettings: vectorized),
 
         // MARK: features

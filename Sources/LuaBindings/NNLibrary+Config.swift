@@ -1,5 +1,6 @@
 import Lua
 import Models
+import TensorCore
 
 /// Configuration tables: Lua tables with Hugging Face's `config.json` field names, read into
 /// JSON objects for ``Models``, and configurations shown back to Lua (`m.config`).

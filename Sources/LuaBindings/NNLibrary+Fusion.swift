@@ -1,6 +1,7 @@
 import Lua
 import Models
 import NN
+import TensorCore
 
 /// `nn.Fusion{vision=, audio=, num_labels=, fusion=}`: towers from configuration tables, from
 /// models already built or loaded (`nn.load(dir)`), or one of each.

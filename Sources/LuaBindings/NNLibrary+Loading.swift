@@ -2,6 +2,7 @@ import FoundationEssentials
 import Lua
 import Models
 import NN
+import TensorCore
 
 /// Hugging Face folders: `nn.load(dir)`, `m:save(dir)`, and `m.config`.
 extension NNLibrary {

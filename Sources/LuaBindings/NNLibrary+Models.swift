@@ -1,6 +1,7 @@
 import Lua
 import Models
 import NN
+import TensorCore
 
 /// The model constructors: `nn.ViT(cfg)`, `nn.CLIP(cfg)`, `nn.Wav2Vec2(cfg)`, `nn.BERT(cfg)`,
 /// `nn.UNITER(cfg)` from tables with Hugging Face's `config.json` field names, and `nn.Fusion`.

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The fields of a Hugging Face `tokenizer_config.json` that change ids: the special tokens, the
 /// maximum length, and `BertTokenizer`'s normalization switches.
 struct TokenizerConfig: Sendable {
@@ -14,7 +16,7 @@ struct TokenizerConfig: Sendable {
 
     /// Reads `path`; every field is optional.
     init(path: String) throws {
-        let json = try JSON.read(path)
+        let json = try JSONValue.read(path)
         guard case .object = json else {
             throw TokenizerError(file: path, reason: "expected a JSON object")
         }

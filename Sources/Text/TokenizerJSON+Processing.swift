@@ -1,7 +1,9 @@
+import TensorCore
+
 // The parts of `tokenizer.json` read around the model: added tokens, post-processor, decoder.
 
 extension TokenizerJSONReader {
-    func addedTokens(_ json: JSON) throws -> AddedVocabulary {
+    func addedTokens(_ json: JSONValue) throws -> AddedVocabulary {
         guard case .array(let items) = json else {
             if json.isNull { return AddedVocabulary([]) }
             throw error("added_tokens", "expected a list")
@@ -21,7 +23,7 @@ extension TokenizerJSONReader {
         return AddedVocabulary(tokens)
     }
 
-    func postProcessor(_ json: JSON, added: AddedVocabulary, vocabulary: Vocabulary) throws -> PostProcessor? {
+    func postProcessor(_ json: JSONValue, added: AddedVocabulary, vocabulary: Vocabulary) throws -> PostProcessor? {
         if json.isNull { return nil }
         /// A `[token, id]` pair of RobertaProcessing.
         func special(_ key: String) throws -> Int {
@@ -40,7 +42,7 @@ extension TokenizerJSONReader {
         }
     }
 
-    private func template(_ json: JSON, _ key: String) throws -> [PostProcessor.Item] {
+    private func template(_ json: JSONValue, _ key: String) throws -> [PostProcessor.Item] {
         guard case .array(let items) = json[key] else { throw error("post_processor.\(key)", "missing") }
         var result: [PostProcessor.Item] = []
         for (index, item) in items.enumerated() {
@@ -65,7 +67,7 @@ extension TokenizerJSONReader {
         return result
     }
 
-    func decoder(_ json: JSON, endOfWordSuffix: String?) throws -> TokenDecoder {
+    func decoder(_ json: JSONValue, endOfWordSuffix: String?) throws -> TokenDecoder {
         switch try type(json, "decoder") {
         case "WordPiece":
             return .wordPiece(prefix: json["prefix"].string ?? "##", cleanup: json["cleanup"].bool ?? true)
@@ -77,9 +79,9 @@ extension TokenizerJSONReader {
     }
 }
 
-extension JSON {
+extension JSONValue {
     /// Equality of scalar values (what `expect` compares).
-    func sameValue(as other: JSON) -> Bool {
+    func sameValue(as other: JSONValue) -> Bool {
         switch (self, other) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Reading Hugging Face `tokenizer.json` files (the tokenizers library's format).
 ///
 /// Supported: the BPE and WordPiece models; the normalizers `BertNormalizer`, `Sequence`, `NFC`,
@@ -12,7 +14,7 @@
 extension Tokenizer {
     init(tokenizerJSON file: String, config: TokenizerConfig, source: String? = nil) throws {
         let reader = TokenizerJSONReader(file: file)
-        let root = try JSON.read(file)
+        let root = try JSONValue.read(file)
         guard case .object = root else { throw reader.error("the file", "expected a JSON object") }
         let (kind, model) = try reader.model(root["model"])
         var normalizer = try reader.normalizer(root["normalizer"], field: "normalizer")
@@ -50,13 +52,13 @@ struct TokenizerJSONReader {
         TokenizerError(file: file, reason: "\(field): \(reason)")
     }
 
-    func type(_ json: JSON, _ field: String) throws -> String {
+    func type(_ json: JSONValue, _ field: String) throws -> String {
         guard let type = json["type"].string else { throw error("\(field).type", "missing") }
         return type
     }
 
     /// Fails unless `json[key]` is absent, null or one of `allowed`.
-    func expect(_ json: JSON, _ key: String, in allowed: [JSON], _ field: String) throws {
+    func expect(_ json: JSONValue, _ key: String, in allowed: [JSONValue], _ field: String) throws {
         let value = json[key]
         if value.isNull { return }
         guard allowed.contains(where: { $0.sameValue(as: value) }) else {
@@ -66,7 +68,7 @@ struct TokenizerJSONReader {
 
     // MARK: model
 
-    func model(_ json: JSON) throws -> (Tokenizer.Kind, TokenModel) {
+    func model(_ json: JSONValue) throws -> (Tokenizer.Kind, TokenModel) {
         guard case .object(let vocabTable) = json["vocab"] else {
             throw error("model.vocab", "missing or not an object")
         }
@@ -112,7 +114,7 @@ struct TokenizerJSONReader {
 
     // MARK: normalizer, pre-tokenizer
 
-    func normalizer(_ json: JSON, field: String) throws -> Normalizer? {
+    func normalizer(_ json: JSONValue, field: String) throws -> Normalizer? {
         if json.isNull { return nil }
         switch try type(json, field) {
         case "BertNormalizer":
@@ -137,7 +139,7 @@ struct TokenizerJSONReader {
         }
     }
 
-    func preTokenizer(_ json: JSON, field: String, after previous: PreTokenizer? = nil) throws -> PreTokenizer? {
+    func preTokenizer(_ json: JSONValue, field: String, after previous: PreTokenizer? = nil) throws -> PreTokenizer? {
         if json.isNull { return nil }
         switch try type(json, field) {
         case "BertPreTokenizer": return .bert

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Readers for the classic vocabulary files: `vocab.txt` (WordPiece), `vocab.json` and
 /// `merges.txt` (byte-level BPE). Every error names the file and the line or token at fault.
@@ -33,14 +34,14 @@ enum VocabFiles {
 
     /// `vocab.json`: one object mapping each token to its id.
     static func vocabJSON(_ path: String) throws -> Vocabulary {
-        guard case .object(let table) = try JSON.read(path) else {
+        guard case .object(let table) = try JSONValue.read(path) else {
             throw TokenizerError(file: path, reason: "expected a JSON object mapping tokens to ids")
         }
         return try vocabulary(from: table, file: path, field: nil)
     }
 
     /// A token → id object from `vocab.json` or `tokenizer.json`'s `model.vocab`.
-    static func vocabulary(from table: [String: JSON], file: String, field: String?) throws -> Vocabulary {
+    static func vocabulary(from table: [String: JSONValue], file: String, field: String?) throws -> Vocabulary {
         var ids: [String: Int] = [:]
         for (token, value) in table {
             guard let id = value.int, id >= 0 else {

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A CLIP configuration (`CLIPConfig`, MODELS.md §3): both towers plus the shared embedding
 /// space. The projections use the top-level `projection_dim`.
 public struct CLIPConfig: ModelConfig {

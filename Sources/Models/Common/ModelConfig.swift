@@ -1,5 +1,6 @@
 import FoundationEssentials
 import NN
+import TensorCore
 
 /// A model configuration that reads and writes Hugging Face `config.json` field names.
 ///

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The configuration of Ember's ViT + audio classifier (`model_type` `ember-fusion`), as
 /// `nn.Fusion{vision=, audio=, num_labels=, fusion=}` takes it and `config.json` stores it.
 public struct FusionConfig: ModelConfig {

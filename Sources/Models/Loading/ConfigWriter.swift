@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Writes `config.json` text as transformers does: two-space indentation, sorted keys, and
 /// floats that stay floats — transformers 5.24's strict configs reject an integer in a float
 /// field, so an integral value in one of ``floatFields`` is written `1.0`, not `1`.

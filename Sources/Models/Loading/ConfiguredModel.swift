@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A Hugging Face architecture built from its configuration type: what `nn.ViT(cfg)`,
 /// `nn.load(dir)` and `m:save(dir)` need beyond ``PretrainedModel``.
 public protocol ConfiguredModel: PretrainedModel {

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A UNITER configuration (MODELS.md §6): the BERT fields of UNITER's `uniter-base.json` (or of
 /// any BERT `config.json`, to start UNITER from a BERT checkpoint) plus the region-feature width.
 ///

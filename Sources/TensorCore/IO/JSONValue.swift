@@ -1,6 +1,10 @@
 import FoundationEssentials
 
-/// A JSON value, for reading and writing `config.json` files whose fields vary by model.
+/// A JSON value, for the files whose shape varies by field: `config.json`, `tokenizer.json`,
+/// `metrics.jsonl`. The one JSON value type of Ember (Models, Text and Train share it).
+///
+/// Its `Codable` conformance reads any JSON and writes integral numbers without a fraction
+/// (`12`, not `12.0`), as Python's `json` writes the integers of a `config.json`.
 public enum JSONValue: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
@@ -37,5 +41,37 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case .array(let a): try c.encode(a)
         case .object(let o): try c.encode(o)
         }
+    }
+}
+
+extension JSONValue {
+    /// An integral number that fits an `Int`.
+    public var int: Int? {
+        guard case .number(let value) = self, value == value.rounded(), abs(value) < 9.0e15 else { return nil }
+        return Int(value)
+    }
+
+    /// The string, when this is one.
+    public var string: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The boolean, when this is one.
+    public var bool: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// Whether this is `null`.
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// The member `key` of an object (`.null` when absent or when this is not an object).
+    public subscript(key: String) -> JSONValue {
+        if case .object(let members) = self { return members[key] ?? .null }
+        return .null
     }
 }
