@@ -24,6 +24,7 @@ let package = Package(
             pkgConfig: "libavformat libavcodec libavutil libswscale libswresample",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libswresample-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CLuaShim", dependencies: ["CLua"]),
 
         // MARK: core
@@ -34,16 +35,18 @@ let package = Package(
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: vectorized),
         .target(name: "Text", dependencies: ["TensorCore"]),
         .target(name: "Media", dependencies: ["TensorCore", "CFFmpeg", "CSndFile"], swiftSettings: vectorized),
+        .target(name: "Plot", dependencies: ["TensorCore", "CZlib"], swiftSettings: vectorized),
 
         // MARK: features
-        .target(name: "Models", dependencies: ["NN", "TensorCore"], swiftSettings: vectorized),
+        .target(name: "Models", dependencies: ["NN", "TensorCore", "CZlib"], swiftSettings: vectorized),
         .target(name: "Datasets", dependencies: ["Media", "TensorCore", "Text"], swiftSettings: vectorized),
-        .target(name: "Train", dependencies: ["NN", "Models", "Datasets", "TensorCore"], swiftSettings: vectorized),
+        .target(
+            name: "Train", dependencies: ["NN", "Models", "Datasets", "Plot", "TensorCore"], swiftSettings: vectorized),
 
         // MARK: scripting, front end, executable
         .target(
             name: "LuaBindings",
-            dependencies: ["Lua", "TensorCore", "NN", "Text", "Media", "Models", "Datasets", "Train"]),
+            dependencies: ["Lua", "TensorCore", "NN", "Text", "Media", "Plot", "Models", "Datasets", "Train"]),
         .target(name: "Notebook", dependencies: ["LuaBindings", "Lua", "CLua", "CReadline", "CLuaShim"]),
         .executableTarget(name: "ember", dependencies: ["Notebook", "TensorCore"]),
 
@@ -59,9 +62,11 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
+        // PNGs are checked by decoding them with FFmpeg's own PNG decoder.
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "CFFmpeg", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NN", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "TestSupport"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Plot", "TestSupport"]),
         .testTarget(name: "LuaBindingsTests", dependencies: ["LuaBindings", "Lua", "TestSupport"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Lua", "TestSupport"]),
     ]

@@ -1,6 +1,6 @@
 import Lua
+import Plot
 import TensorCore
-import Train
 
 /// The `plot` library (DESIGN.md §2): line charts and confusion matrices as SVG and PNG. The
 /// data bindings add `plot.frames` (PlotFrames.swift) to the same table.
@@ -39,10 +39,10 @@ enum PlotLibrary {
         ) { call in
             try call.expectAtMost(2)
             let options = try call.options(at: 2, allowed: ["path", "classes", "title", "scale"])
-            let matrix = try confusion(try call.tensor(at: 1))
+            let counts = try confusion(try call.tensor(at: 1))
             let names = try options.table("classes").map { t in t.array.map { $0.string ?? "?" } } ?? []
-            let chart = ConfusionMatrixChart(
-                matrix, classNames: names, title: try options.string("title") ?? "Confusion matrix")
+            let chart = try ConfusionMatrixChart(
+                counts: counts, classNames: names, title: try options.string("title") ?? "Confusion matrix")
             return call.push(try chart.write(to: try path(options), scale: try scale(options)))
         }
     }
@@ -99,25 +99,18 @@ enum PlotLibrary {
         return try table.fields.keys.sorted().map { try one($0, table.fields[$0]!) }
     }
 
-    /// A confusion matrix from its int64 counts `[C, C]`.
-    static func confusion(_ counts: Tensor) throws -> ConfusionMatrix {
+    /// The rows of a confusion matrix given as int64 counts `[C, C]`.
+    static func confusion(_ counts: Tensor) throws -> [[Int]] {
         guard counts.rank == 2, counts.shape[0] == counts.shape[1], counts.shape[0] > 0, counts.dtype == .int64 else {
             throw LuaArgumentError(
                 position: 1, message: "confusion matrix expected (int64 [C, C]), got \(counts.dtype) \(counts.shape)")
         }
-        let c = counts.shape[0]
-        let values = counts.contiguous().toArray(of: Int64.self)
-        guard values.allSatisfy({ $0 >= 0 }), values.reduce(0, +) > 0 else {
+        let values = counts.toArray(of: Int64.self)
+        guard values.allSatisfy({ $0 >= 0 }), values.contains(where: { $0 > 0 }) else {
             throw LuaArgumentError(
                 position: 1, message: "a confusion matrix holds counts >= 0, at least one of them positive")
         }
-        // The matrix type tallies pairs: give it each count as that many (label, prediction) pairs.
-        var predictions: [Int] = []
-        var labels: [Int] = []
-        for (i, n) in values.enumerated() where n > 0 {
-            predictions += Array(repeating: i % c, count: Int(n))
-            labels += Array(repeating: i / c, count: Int(n))
-        }
-        return try ConfusionMatrix(predictions: predictions, labels: labels, classCount: c)
+        let c = counts.shape[0]
+        return (0..<c).map { row in values[(row * c)..<((row + 1) * c)].map { Int($0) } }
     }
 }

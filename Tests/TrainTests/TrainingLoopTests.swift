@@ -1,4 +1,5 @@
 import Foundation
+import Plot
 import Testing
 import TensorCore
 import Train
@@ -106,7 +107,7 @@ import Train
                 try LineChart.Series(name: "validation", x: run.validationSteps, y: run.validationLoss),
             ])
         loss.yLabel = "cross-entropy"
-        let confusion = ConfusionMatrixChart(
+        let confusion = try ConfusionMatrixChart(
             run.confusion!, classNames: classNames, title: "Validation confusion matrix")
         return (loss, confusion)
     }

@@ -103,7 +103,7 @@ public struct ModelWeights: Sendable {
     /// Whether `path` starts like a safetensors file: an 8-byte header length, then `{`.
     private static func isSafeTensors(_ path: String) throws -> Bool {
         if path.hasSuffix(".safetensors") { return true }
-        let file = try MappedCheckpoint(path: path)
+        let file = try MappedFile.checkpoint(at: path)
         return file.size >= 9 && file.all[8] == UInt8(ascii: "{")
             && file.all.littleEndian(UInt64.self, at: 0) <= UInt64(file.size - 8)
     }
@@ -113,10 +113,7 @@ public struct ModelWeights: Sendable {
         do {
             return try SafeTensors.load(path: path)
         } catch let error as TensorError {
-            // TensorCore's messages start with the path already.
-            let message = error.description
-            let reason = message.hasPrefix(path + ": ") ? String(message.dropFirst(path.count + 2)) : message
-            throw CheckpointError(path: path, reason: reason)
+            throw CheckpointError(path: path, tensorError: error)
         }
     }
 }

@@ -2,7 +2,7 @@ import TensorCore
 
 /// Where a checkpoint's storages lie in its file.
 struct StorageLocator {
-    let file: MappedCheckpoint
+    let file: MappedFile
     /// Storages were written on a big-endian machine and need their elements swapped.
     let bigEndian: Bool
     /// The byte range of storage `key` in `file` (nil when absent), and its name for messages.

@@ -27,7 +27,7 @@ public enum TorchCheckpoint {
     ///   checkpoint, truncated or damaged archive, malformed pickle, a forbidden global, a missing
     ///   storage, or a tensor that does not fit its storage.
     public static func read(path: String) throws -> [String: Tensor] {
-        let file = try MappedCheckpoint(path: path)
+        let file = try MappedFile.checkpoint(at: path)
         let head = Array(file.all.prefix(4))
         if head == [0x50, 0x4B, 0x03, 0x04] || head == [0x50, 0x4B, 0x05, 0x06] { return try readZip(file) }
         if head.first == 0x80 { return try readLegacy(file) }
@@ -43,7 +43,7 @@ public enum TorchCheckpoint {
     /// The zip format: `<name>/data.pkl`, the storages as `<name>/data/<key>`, and
     /// `<name>/byteorder` ("little" or "big"; absent in files older than PyTorch 2.1, which were
     /// little-endian).
-    private static func readZip(_ file: MappedCheckpoint) throws -> [String: Tensor] {
+    private static func readZip(_ file: MappedFile) throws -> [String: Tensor] {
         let zip = try ZipArchive(file: file)
         // The records share one top folder, named after the file at the time it was saved.
         guard

@@ -8,7 +8,7 @@ extension TorchCheckpoint {
     /// `0x1950a86a20f9469cfc6c` as the little-endian bytes of a pickled LONG1.
     private static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
-    static func readLegacy(_ file: MappedCheckpoint) throws -> [String: Tensor] {
+    static func readLegacy(_ file: MappedFile) throws -> [String: Tensor] {
         let path = file.path
         var header = Unpickler(bytes: file.all, path: path, source: "the legacy header")
         guard case .bigInt(magic) = try header.load() else {
@@ -45,7 +45,7 @@ extension TorchCheckpoint {
     /// The byte range of each storage record: an int64 element count, then the elements, whose
     /// size the storage's type (from its persistent id) gives.
     private static func storageRecords(
-        _ keys: [PickleValue], after start: Int, references: [String: StorageReference], file: MappedCheckpoint
+        _ keys: [PickleValue], after start: Int, references: [String: StorageReference], file: MappedFile
     ) throws -> [String: Range<Int>] {
         var ranges: [String: Range<Int>] = [:]
         var p = start

@@ -1,3 +1,6 @@
+import CZlib
+import TensorCore
+
 /// The central directory of a zip archive, as `torch.save` writes them: stored (uncompressed)
 /// entries, sizes in the central directory (PyTorch sets the data-descriptor flag and leaves the
 /// local sizes zero), ZIP64 end records always, and ZIP64 extra fields for entries or offsets
@@ -11,7 +14,7 @@ struct ZipArchive {
         let crc32: UInt32
     }
 
-    let file: MappedCheckpoint
+    let file: MappedFile
     /// Entries in central-directory order.
     let entries: [Entry]
     private let index: [String: Int]
@@ -21,7 +24,7 @@ struct ZipArchive {
     /// Reads the central directory of `file`.
     /// - Throws: ``CheckpointError`` for a missing or damaged directory, multi-disk archives,
     ///   compressed or encrypted entries, and entries that run past the end of the file.
-    init(file: MappedCheckpoint) throws {
+    init(file: MappedFile) throws {
         self.file = file
         let bytes = file.all
         func fail(_ why: String) -> CheckpointError {
@@ -171,17 +174,9 @@ struct ZipArchive {
     }
 }
 
-/// The CRC-32 of zip archives (polynomial 0xEDB88320, reflected).
+/// The CRC-32 of zip archives: zlib's.
 enum CRC32 {
-    private static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
+        UInt32(crc32_z(0, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count))
     }
 }

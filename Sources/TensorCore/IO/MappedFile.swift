@@ -4,13 +4,20 @@ import Glibc
 
 /// A whole file mapped into memory, private and writable: tensors viewing it can be updated in
 /// place (fine-tuning loaded weights) without ever writing to the file — pages are copied on
-/// first write.
-final class MappedFile {
-    let path: String
-    let base: UnsafeMutableRawPointer
-    let size: Int
+/// first write. Safetensors files and PyTorch checkpoints are both read through it, so large
+/// weights are never copied on load.
+public final class MappedFile: @unchecked Sendable {
+    /// The file mapped.
+    public let path: String
+    /// The first byte of the mapping.
+    public let base: UnsafeMutableRawPointer
+    /// The file's size in bytes.
+    public let size: Int
 
-    init(path: String) throws {
+    /// Maps the regular file at `path`.
+    /// - Throws: ``TensorError/io(_:)`` naming the file: `cannot open`, `not a regular file`,
+    ///   `cannot map`, with the system's reason.
+    public init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw TensorError.io("\(path): cannot open: \(errnoText())") }
@@ -32,4 +39,13 @@ final class MappedFile {
     deinit {
         if size == 0 { base.deallocate() } else { munmap(base, size) }
     }
+
+    /// The bytes `range`, or nil when the range runs past the end of the file.
+    public func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer? {
+        guard range.lowerBound >= 0, range.upperBound <= size else { return nil }
+        return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    /// The whole file.
+    public var all: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: size) }
 }

@@ -1,3 +1,5 @@
+import Plot
+
 extension Trainer {
     /// Draws a chart of the run and writes it as SVG and PNG (`tr:plot("loss")`):
     /// - `"loss"`: the training loss of every step against the validation loss;
@@ -105,5 +107,12 @@ extension Trainer {
 
     private func nothingYet(_ what: String) -> TrainingError {
         .setup("plot: nothing to draw for '\(what)' yet; train first")
+    }
+}
+
+extension ConfusionMatrixChart {
+    /// The chart of a tallied confusion matrix.
+    public init(_ matrix: ConfusionMatrix, classNames: [String] = [], title: String = "Confusion matrix") throws {
+        try self.init(counts: matrix.counts, classNames: classNames, title: title)
     }
 }

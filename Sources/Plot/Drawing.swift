@@ -17,7 +17,7 @@ struct Rect: Equatable {
 
 /// What a chart draws, as a list of shapes in pixel coordinates, so the SVG writer and the PNG
 /// rasteriser render one layout.
-struct Drawing {
+public struct Drawing {
     /// Where a text's anchor point sits along it.
     enum Anchor {
         case start, middle, end

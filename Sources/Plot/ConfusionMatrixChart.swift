@@ -6,34 +6,24 @@ import TensorCore
 /// count's share of its row (the class's recall on the diagonal), so rare classes are as
 /// readable as common ones, and a color bar on the right gives the scale. Long class names
 /// are shortened and column names turn upright when they do not fit under their cells.
-public struct ConfusionMatrixChart: Sendable {
-    public var matrix: ConfusionMatrix
+public struct ConfusionMatrixChart: Chart {
+    /// `counts[t][p]`: the samples of true class t predicted as p (a square matrix).
+    public var counts: [[Int]]
     /// Names in class-id order; missing names show the id.
     public var classNames: [String]
     public var title: String
     /// Shade by share of the row (true); false shades by share of the largest cell.
     public var shadeByRow = true
 
-    public init(_ matrix: ConfusionMatrix, classNames: [String] = [], title: String = "Confusion matrix") {
-        self.matrix = matrix
+    /// - Throws: when `counts` is not square or holds a negative count.
+    public init(counts: [[Int]], classNames: [String] = [], title: String = "Confusion matrix") throws {
+        guard counts.allSatisfy({ $0.count == counts.count }), counts.joined().allSatisfy({ $0 >= 0 }) else {
+            throw TensorError.invalidArgument(
+                "plot.confusion: counts must be a square matrix of counts >= 0, got rows of \(counts.map(\.count))")
+        }
+        self.counts = counts
         self.classNames = classNames
         self.title = title
-    }
-
-    /// The chart as an SVG document.
-    public func svg() -> String { drawing().svg() }
-
-    /// The chart as PNG bytes, `scale` image pixels per chart pixel.
-    public func png(scale: Int = 1) throws -> [UInt8] { try rasterized(scale: scale).png() }
-
-    /// The chart as an RGB image, `scale` image pixels per chart pixel.
-    public func rasterized(scale: Int = 1) -> ChartImage { ChartImage(Raster(drawing(), scale: max(scale, 1))) }
-
-    /// Writes `path.svg` and `path.png`, or only the format `path` ends with.
-    /// - Returns: the paths written.
-    @discardableResult
-    public func write(to path: String, scale: Int = 1) throws -> [String] {
-        try drawing().write(to: path, scale: scale)
     }
 
     // MARK: - Layout
@@ -50,15 +40,15 @@ public struct ConfusionMatrixChart: Sendable {
 
     /// The share of the scale cell (t, p) stands at.
     func shade(_ t: Int, _ p: Int) -> Double {
-        let count = Double(matrix.counts[t][p])
-        let whole = shadeByRow ? Double(matrix.support(t)) : Double(matrix.counts.flatMap { $0 }.max() ?? 0)
+        let count = Double(counts[t][p])
+        let whole = shadeByRow ? Double(counts[t].reduce(0, +)) : Double(counts.joined().max() ?? 0)
         return whole > 0 ? count / whole : 0
     }
 
-    func drawing() -> Drawing {
-        let n = max(matrix.classCount, 1)
+    public func drawing() -> Drawing {
+        let n = max(counts.count, 1)
         let cap = Drawing.capHeight(size: Self.textSize)
-        let names = (0..<matrix.classCount).map(name)
+        let names = (0..<counts.count).map(name)
         let nameWidth = names.map { Drawing.textWidth($0, size: Self.textSize) }.max() ?? 0
         let cell = min(max((540 / Double(n)).rounded(.down), 30), 76)
         // Column names stand upright when any is wider than a cell.
@@ -101,19 +91,19 @@ public struct ConfusionMatrixChart: Sendable {
     }
 
     private func drawCells(_ d: inout Drawing, left: Double, top: Double, cell: Double) {
-        let counts = matrix.counts.flatMap { $0 }.map(String.init)
-        let widest = counts.map { Drawing.textWidth($0, size: Self.textSize) }.max() ?? 0
+        let texts = counts.joined().map(String.init)
+        let widest = texts.map { Drawing.textWidth($0, size: Self.textSize) }.max() ?? 0
         // Counts shrink to the small size when the large one does not fit; with neither they are left out.
         let size = widest <= cell - 8 ? Self.textSize : 1
-        let fits = Drawing.textWidth(counts.max(by: { $0.count < $1.count }) ?? "", size: size) <= cell - 4
-        for t in 0..<matrix.classCount {
-            for p in 0..<matrix.classCount {
+        let fits = Drawing.textWidth(texts.max(by: { $0.count < $1.count }) ?? "", size: size) <= cell - 4
+        for t in 0..<counts.count {
+            for p in 0..<counts.count {
                 let color = Color.heat(shade(t, p))
                 let r = Rect(x: left + Double(p) * cell, y: top + Double(t) * cell, width: cell - 1, height: cell - 1)
                 d.rect(r, color)
                 guard fits else { continue }
                 d.text(
-                    String(matrix.counts[t][p]), x: r.x + r.width / 2,
+                    String(counts[t][p]), x: r.x + r.width / 2,
                     y: r.y + (r.height + Drawing.capHeight(size: size)) / 2,
                     size: size, color: color.luminance < 0.55 ? .white : .text, anchor: .middle)
             }
@@ -124,7 +114,7 @@ public struct ConfusionMatrixChart: Sendable {
     private func drawColorBar(_ d: inout Drawing, x: Double, top: Double, height: Double) {
         d.items.append(.gradient(Rect(x: x, y: top, width: 14, height: height), stops: [1, 0.5, 0].map(Color.heat)))
         let cap = Drawing.capHeight(size: Self.textSize)
-        let labels = shadeByRow ? ["100%", "50%", "0%"] : [String(matrix.counts.flatMap { $0 }.max() ?? 0), "", "0"]
+        let labels = shadeByRow ? ["100%", "50%", "0%"] : [String(counts.joined().max() ?? 0), "", "0"]
         for (k, label) in labels.enumerated() where !label.isEmpty {
             let y = top + Double(k) * height / 2
             d.text(

@@ -15,7 +15,7 @@ import TensorCore
 /// chart.yLabel = "cross-entropy"
 /// try chart.write(to: "runs/a/loss")   // loss.svg and loss.png
 /// ```
-public struct LineChart: Sendable {
+public struct LineChart: Chart {
     /// One named line.
     public struct Series: Sendable {
         public var name: String
@@ -65,22 +65,6 @@ public struct LineChart: Sendable {
         self.series = series
     }
 
-    /// The chart as an SVG document.
-    public func svg() -> String { drawing().svg() }
-
-    /// The chart as PNG bytes, `scale` image pixels per chart pixel (2 for high-density screens).
-    public func png(scale: Int = 1) throws -> [UInt8] { try rasterized(scale: scale).png() }
-
-    /// The chart as an RGB image, `scale` image pixels per chart pixel.
-    public func rasterized(scale: Int = 1) -> ChartImage { ChartImage(Raster(drawing(), scale: max(scale, 1))) }
-
-    /// Writes `path.svg` and `path.png`, or only the format `path` ends with.
-    /// - Returns: the paths written.
-    @discardableResult
-    public func write(to path: String, scale: Int = 1) throws -> [String] {
-        try drawing().write(to: path, scale: scale)
-    }
-
     // MARK: - Layout
 
     static let padding = 18.0
@@ -88,7 +72,7 @@ public struct LineChart: Sendable {
     static let lineWidth = 2.0
 
     /// The chart laid out in pixels.
-    func drawing() -> Drawing {
+    public func drawing() -> Drawing {
         var d = Drawing(width: width, height: height)
         let cap = Drawing.capHeight(size: Self.textSize)
         var top = Self.padding
