@@ -28,7 +28,7 @@ enum TensorLibrary {
         registerValues(type)
         registerFiles(library)
         registerMemory(library)
-        registerDisplay(type)
+        type.tostring { $0.description }  // TensorCore's printer (Tensor+Description.swift), as Swift prints
     }
 }
 

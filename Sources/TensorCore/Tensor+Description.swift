@@ -1,16 +1,16 @@
-import Lua
-import TensorCore
-
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `tostring(t)`, `print(t)` and the REPL's display of a tensor: a header line with the dtype,
-/// the shape and the autograd state, then the values as PyTorch prints them.
-extension TensorLibrary {
-    static func registerDisplay(_ type: LuaUserType<Tensor>) {
-        type.tostring { TensorFormatter.describe($0) }
-    }
+/// `print(t)` in Swift, and `tostring(t)`, `print(t)` and the REPL's display in Lua (which call
+/// this): a header line with the dtype, the shape and the autograd state, then the values as
+/// PyTorch prints them.
+///
+///     Tensor float32 [2, 3]
+///     [[ 0.1000, -1.5000,  2.0000],
+///      [ 3.0000,  4.0000,  5.0000]]
+extension Tensor: CustomStringConvertible {
+    public var description: String { TensorFormatter.describe(self) }
 }
 
 /// PyTorch's tensor printing (`torch/_tensor_str.py`, default print options): 4 decimals; one
@@ -36,7 +36,7 @@ enum TensorFormatter {
 
     /// `Tensor float32 [2, 3]`, then `grad_fn=<op>` or `requires_grad` when autograd tracks it.
     static func header(_ t: Tensor) -> String {
-        var text = "Tensor \(t.dtype) \(shapeText(t.shape))"
+        var text = "Tensor \(t.dtype) \(TensorCore.describe(t.shape))"
         if let op = t.gradFunctionName {
             text += " grad_fn=\(op)"
         } else if t.requiresGrad {
