@@ -1,5 +1,6 @@
 import Foundation
 import Lua
+import TensorCore
 
 /// What the `ember` executable needs from its environment; `main.swift` fills it in (it is the
 /// only place that reads environment variables).

@@ -1,5 +1,6 @@
 import Foundation
 import Lua
+import TensorCore
 
 /// The REPL's commands: a line starting with `%`, `?` or `!` (never valid Lua).
 ///

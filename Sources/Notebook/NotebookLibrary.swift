@@ -1,4 +1,5 @@
 import Lua
+import TensorCore
 
 /// The `notebook` Lua library: what the REPL's `%save` does, callable from Lua — so a script in
 /// the percent format can save its own run (`examples/quickstart.lua` does) for
@@ -17,7 +18,7 @@ enum NotebookLibrary {
             do {
                 try AtomicFile.write(PercentFormat.script(for: cells, includeFailed: all), to: path)
             } catch {
-                throw LuaMessageError("notebook.save: cannot write \(path): \(error)")
+                throw LuaMessageError("notebook.save: \(error)")
             }
             return call.push(cells.count)
         }

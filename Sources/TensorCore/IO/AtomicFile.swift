@@ -2,11 +2,15 @@
 import Glibc
 #endif
 
-/// Writes files so that a crash never leaves a half-written file in place of a good one: the
-/// bytes go to a temporary file in the same folder, are flushed to disk, and the temporary
-/// file is renamed over the target (rename is atomic within a file system).
+/// Writes files so that a crash never leaves a half-written file in place of a good one, and a
+/// finished write survives a power cut: the bytes go to a temporary file in the same folder,
+/// the file is flushed to disk (`fsync`), renamed over the target (atomic within a file
+/// system), and the folder is flushed so the rename itself is on disk. Every file Ember writes
+/// whole — checkpoints, safetensors, configs, charts, saved sessions, notebooks — comes here.
 public enum AtomicFile {
     /// Writes the chunks `produce` hands to `write` into `path`, atomically.
+    /// - Throws: ``TensorError/io(_:)`` naming `path`, the step and the system's reason (`No
+    ///   space left on device`); the target is then unchanged and the temporary file removed.
     public static func write(
         to path: String, _ produce: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
     ) throws {
@@ -37,11 +41,29 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
+        try syncFolder(of: path)
     }
 
     /// Writes `bytes` to `path` atomically.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         try write(to: path) { write in try bytes.withUnsafeBytes { try write($0) } }
+    }
+
+    /// Writes `text` as UTF-8 to `path` atomically.
+    public static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
+    /// Flushes the folder holding `path`, so that the rename is durable. File systems that cannot
+    /// flush a folder (`EINVAL`) are left as they are.
+    private static func syncFolder(of path: String) throws {
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let fd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw TensorError.io("\(path): cannot open its folder to flush it: \(errnoText())") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 || errno == EINVAL else {
+            throw TensorError.io("\(path): written, but flushing its folder failed: \(errnoText())")
+        }
     }
 }
 

@@ -1,0 +1,45 @@
+import Foundation
+import TensorCore
+import TestSupport
+import Testing
+
+/// AtomicFile: the target is either the old file or the whole new one, never a mix, and no
+/// temporary file is left behind.
+@Suite struct AtomicFileTests {
+    func names(in dir: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: dir).sorted() }
+
+    @Test func replacesTheFileWhole() throws {
+        let dir = try Fixtures.temporaryDirectory("atomic")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try AtomicFile.write("old\n", to: dir + "/a.txt")
+        try AtomicFile.write([UInt8](repeating: 7, count: 100_000), to: dir + "/a.txt")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.txt")) == Data(repeating: 7, count: 100_000))
+        #expect(try names(in: dir) == ["a.txt"])
+    }
+
+    @Test func aFailingWriterLeavesTheOldFile() throws {
+        let dir = try Fixtures.temporaryDirectory("atomic-fail")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try AtomicFile.write("old\n", to: dir + "/a.txt")
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try AtomicFile.write(to: dir + "/a.txt") { write in
+                try [UInt8](repeating: 1, count: 10).withUnsafeBytes { try write($0) }
+                throw Stop()
+            }
+        }
+        #expect(try String(contentsOfFile: dir + "/a.txt", encoding: .utf8) == "old\n")
+        #expect(try names(in: dir) == ["a.txt"])
+    }
+
+    @Test func aMissingFolderIsAnErrorNamingThePathAndTheReason() throws {
+        let path = "/tmp/ember-no-such-folder-\(getpid())/a.txt"
+        do {
+            try AtomicFile.write("x", to: path)
+            Issue.record("wrote \(path)")
+        } catch let error as TensorError {
+            #expect(error.description.hasPrefix(path + ": cannot create "), "\(error)")
+            #expect(error.description.hasSuffix(": No such file or directory"), "\(error)")
+        }
+    }
+}
