@@ -101,6 +101,29 @@ struct SafeTensorsTests {
         }
     }
 
+    /// Raw entries (`U8` frames for the sample cache) are written as given and read back byte
+    /// for byte, beside ordinary tensors; a byte count that does not fit the shape is refused.
+    @Test func rawByteEntriesRoundTrip() throws {
+        let path = try Fixtures.temporaryDirectory("raw") + "/r.safetensors"
+        let pixels = (0..<(2 * 3 * 5 * 3)).map { UInt8($0 % 251) }
+        let voice = try Tensor(shape: [4], scalars: [Float(0.5), -1, 2, 3])
+        try SafeTensors.save(
+            ["voice": voice], bytes: ["frames": SafeTensorsBytes(dtype: "U8", shape: [2, 3, 5, 3], bytes: pixels)],
+            metadata: ["k": "v"], to: path)
+        let file = try SafeTensorsFile(path: path)
+        #expect(file.entries["frames"]?.dtype == "U8" && file.entries["frames"]?.shape == [2, 3, 5, 3])
+        #expect(try file.bytes("frames") == pixels)
+        #expect(try file.tensor("voice").toArray(of: Float.self) == [0.5, -1, 2, 3])
+        #expect(file.metadata == ["k": "v"])
+        #expect(throws: TensorError.self) {
+            try SafeTensors.save(
+                [:], bytes: ["f": SafeTensorsBytes(dtype: "U8", shape: [2, 2], bytes: [1, 2, 3])], to: path)
+        }
+        #expect(throws: TensorError.self) {
+            try SafeTensors.save([:], bytes: ["f": SafeTensorsBytes(dtype: "U9", shape: [1], bytes: [1])], to: path)
+        }
+    }
+
     /// A zero-size tensor may share its offset with a neighbour (it occupies no bytes); the
     /// overlap check once rejected this depending on dictionary order.
     @Test func acceptsZeroSizeTensorAtANeighboursOffset() throws {

@@ -117,6 +117,13 @@ public struct SafeTensorsFile {
         return out
     }
 
+    /// The raw little-endian bytes of the entry `name`, whatever its dtype (for `U8` frames, which
+    /// ``tensor(_:)`` would widen to int64).
+    public func bytes(_ name: String) throws -> [UInt8] {
+        guard let e = entries[name] else { throw TensorError.io("\(path): no tensor named '\(name)'") }
+        return Array(UnsafeRawBufferPointer(start: file.base + dataStart + e.range.lowerBound, count: e.range.count))
+    }
+
     /// Every tensor by name.
     public func tensors() throws -> [String: Tensor] {
         try Dictionary(uniqueKeysWithValues: names.map { ($0, try tensor($0)) })

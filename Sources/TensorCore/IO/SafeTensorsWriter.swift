@@ -36,42 +36,54 @@ public enum SafeTensors {
         return result
     }
 
-    /// Writes `tensors` (any layout; stored contiguous, in their own dtype) with optional
-    /// string `metadata`, atomically. Names are stored sorted; the header is padded with spaces
-    /// to a multiple of 8 bytes, as Hugging Face's writer does.
-    public static func save(_ tensors: [String: Tensor], metadata: [String: String]? = nil, to path: String) throws {
-        let names = tensors.keys.sorted()
-        var header = "{"
+    /// Writes `tensors` (any layout; stored contiguous, in their own dtype) and `bytes` (entries of
+    /// a dtype Ember has no tensor type for, such as `U8` frames) with optional string
+    /// `metadata`, atomically. Names are stored sorted; the header is padded with spaces to a
+    /// multiple of 8 bytes, as Hugging Face's writer does.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` for a name in both tables, an unknown dtype or
+    ///   a byte count that does not match a shape; ``TensorError/io(_:)`` when writing fails.
+    public static func save(
+        _ tensors: [String: Tensor], bytes: [String: SafeTensorsBytes] = [:], metadata: [String: String]? = nil,
+        to path: String
+    ) throws {
+        var entries: [(name: String, dtype: String, shape: [Int], write: (Writer) throws -> Void)] = []
+        for (name, tensor) in tensors {
+            let t = tensor.detached().contiguous()
+            let data = UnsafeRawBufferPointer(
+                start: t.storage.base + t.offset * t.dtype.byteCount, count: t.count * t.dtype.byteCount)
+            entries.append((name, code(t.dtype), t.shape, { write in try withExtendedLifetime(t) { try write(data) } }))
+        }
+        for (name, entry) in bytes {
+            guard tensors[name] == nil else { throw TensorError.invalidArgument("safetensors: '\(name)' given twice") }
+            try entry.validate(name)
+            entries.append(
+                (name, entry.dtype, entry.shape, { write in try entry.bytes.withUnsafeBytes { try write($0) } }))
+        }
+        entries.sort { $0.name < $1.name }
         var parts: [String] = []
         if let metadata {
             let fields = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
             parts.append("\"__metadata__\":{\(fields.joined(separator: ","))}")
         }
         var offset = 0
-        var ordered: [Tensor] = []
-        for name in names {
-            let t = tensors[name]!.detached().contiguous()
-            let bytes = t.count * t.dtype.byteCount
+        for entry in entries {
+            let size = entry.shape.reduce(SafeTensorsFile.elementSize(entry.dtype)!, *)
             parts.append(
-                "\(jsonString(name)):{\"dtype\":\"\(code(t.dtype))\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+                "\(jsonString(entry.name)):{\"dtype\":\"\(entry.dtype)\",\"shape\":[\(entry.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}"
             )
-            offset += bytes
-            ordered.append(t)
+            offset += size
         }
-        header += parts.joined(separator: ",") + "}"
-        var headerBytes = Array(header.utf8)
+        var headerBytes = Array(("{" + parts.joined(separator: ",") + "}").utf8)
         while (8 + headerBytes.count) % 8 != 0 { headerBytes.append(0x20) }
         try AtomicFile.write(to: path) { write in
             var n = UInt64(headerBytes.count).littleEndian
             try withUnsafeBytes(of: &n) { try write($0) }
             try headerBytes.withUnsafeBytes { try write($0) }
-            for t in ordered {
-                try write(
-                    UnsafeRawBufferPointer(
-                        start: t.storage.base + t.offset * t.dtype.byteCount, count: t.count * t.dtype.byteCount))
-            }
+            for entry in entries { try entry.write(write) }
         }
     }
+
+    private typealias Writer = (UnsafeRawBufferPointer) throws -> Void
 
     private static func code(_ d: DType) -> String {
         switch d {
@@ -81,6 +93,38 @@ public enum SafeTensors {
         case .bool: return "BOOL"
         case .float16: return "F16"
         case .bfloat16: return "BF16"
+        }
+    }
+}
+
+/// One safetensors entry given as its raw little-endian bytes, for a dtype Ember has no tensor
+/// type for: the sample cache stores frames as `U8` `[T, H, W, 3]`, a quarter of their float size.
+public struct SafeTensorsBytes: Sendable {
+    /// The safetensors dtype code (`U8`, `I32`, …).
+    public let dtype: String
+    public let shape: [Int]
+    /// Row-major, little-endian, `shape`'s element count times the dtype's size.
+    public let bytes: [UInt8]
+
+    public init(dtype: String, shape: [Int], bytes: [UInt8]) {
+        self.dtype = dtype
+        self.shape = shape
+        self.bytes = bytes
+    }
+
+    fileprivate func validate(_ name: String) throws {
+        guard let size = SafeTensorsFile.elementSize(dtype) else {
+            throw TensorError.invalidArgument("safetensors: '\(name)' has unknown dtype \(dtype)")
+        }
+        let (count, overflow) = shape.reduce((size, false)) { acc, d in
+            let r = acc.0.multipliedReportingOverflow(by: d)
+            return (r.partialValue, acc.1 || r.overflow || d < 0)
+        }
+        guard !overflow, count == bytes.count else {
+            let need = overflow ? "a shape that is negative or too large" : "\(count) bytes"
+            throw TensorError.invalidArgument(
+                "safetensors: '\(name)' of shape \(describe(shape)) and dtype \(dtype) has \(bytes.count) bytes, "
+                    + "not \(need)")
         }
     }
 }
