@@ -95,7 +95,7 @@ public struct ManifestDataset: Dataset {
                     rate: options.audioRate, mono: true, start: entry.start, stop: entry.stop, threads: 1))
             sample.voice = options.normalizeAudio ? try normalized(voice) : voice.samples
         }
-        if let key, let cache { try cache.store(sample, key: key) }
+        if let key, let cache { cache.store(sample, key: key) }
         return sample
     }
 

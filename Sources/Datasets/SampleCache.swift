@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TensorCore
 
 /// A disk cache of decoded, preprocessed samples, so that epochs after the first decode nothing.
@@ -17,15 +18,26 @@ import TensorCore
 public struct SampleCache: Sendable {
     /// The folder holding the cache files.
     public let directory: String
+    /// Where the first failed write is reported (once per cache).
+    public let warn: @Sendable (String) -> Void
+    private let failures = Once()
 
     /// A cache in `directory`, created (with its parents) when missing.
-    public init(directory: String) throws {
+    /// - Parameter warn: where the first failed write is reported; standard error by default.
+    public init(directory: String, warn: @escaping @Sendable (String) -> Void = SampleCache.warnOnStandardError) throws
+    {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw DatasetError.invalidArgument("\(directory): cannot create the cache folder")
         }
         self.directory = directory
+        self.warn = warn
+    }
+
+    /// Writes `message` on standard error as `ember: <message>` (worker threads may call it).
+    public static func warnOnStandardError(_ message: String) {
+        FileHandle.standardError.write(Data("ember: \(message)\n".utf8))
     }
 
     /// The key of a sample read from `files` (nil entries mean "no such source") with `details`,
@@ -49,14 +61,19 @@ public struct SampleCache: Sendable {
 
     /// The cached sample for `key`, or nil on a miss (no file, another key, a damaged file).
     func load(key: String) -> CachedSample? {
-        guard let bytes = try? readFile(path(for: key)) else { return nil }
-        return SampleCacheFile.decode(bytes, key: key)
+        SampleCacheFile.read(path(for: key), key: key)
     }
 
-    /// Stores `sample` under `key`, atomically (temporary file, fsync, rename).
-    func store(_ sample: CachedSample, key: String) throws {
-        let bytes = try SampleCacheFile.encode(sample, key: key)
-        try AtomicFile.write(bytes, to: path(for: key))
+    /// Stores `sample` under `key`, atomically (temporary file, fsync, rename). A failed write (a
+    /// full disk, a folder gone) costs only the caching: the sample is used as decoded, and the
+    /// first failure of this cache is reported through ``warn``.
+    func store(_ sample: CachedSample, key: String) {
+        do {
+            try SampleCacheFile.write(sample, key: key, to: path(for: key))
+        } catch {
+            guard failures.first() else { return }
+            warn("warning: cannot write to the sample cache \(directory): \(error); samples are decoded without it")
+        }
     }
 
     private func path(for key: String) -> String {
@@ -70,4 +87,11 @@ public struct SampleCache: Sendable {
         let hex = [a, b].map { String($0, radix: 16) }.map { String(repeating: "0", count: 16 - $0.count) + $0 }
         return directory + "/" + hex.joined() + ".safetensors"
     }
+}
+
+/// True the first time only, from any thread.
+private final class Once: Sendable {
+    private let done = Atomic<Bool>(false)
+
+    func first() -> Bool { !done.exchange(true, ordering: .relaxed) }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Media
 import TensorCore
 
@@ -10,89 +9,48 @@ struct CachedSample {
     var voice: Tensor?
 }
 
-/// The cache's file format: a safetensors file with `frames` (U8 `[T, H, W, 3]`) and
-/// `input_values` (F32 `[N]`), and the cache key in the metadata. TensorCore's writer knows
-/// only tensor dtypes, so this one writes U8 itself; the files remain ordinary safetensors
-/// that Python's `safetensors` reads.
+/// The cache's file format: a safetensors file, written and read by TensorCore's safetensors
+/// code, with `frames` (U8 `[T, H, W, 3]`), `input_values` (F32 `[N]`) and the cache key in
+/// the metadata — an ordinary safetensors file that Python's `safetensors` reads.
 enum SampleCacheFile {
     static let keyField = "ember.sample_cache.key"
 
-    /// The file's bytes.
-    static func encode(_ sample: CachedSample, key: String) throws -> [UInt8] {
-        var entries: [String] = ["\"__metadata__\":{\(json(keyField)):\(json(key))}"]
-        var data: [UInt8] = []
+    /// Writes `sample` under `key` to `path`, atomically.
+    static func write(_ sample: CachedSample, key: String, to path: String) throws {
+        var bytes: [String: SafeTensorsBytes] = [:]
         if let frames = sample.frames, let first = frames.first {
-            let shape = [frames.count, first.height, first.width, 3]
-            entries.append(
-                "\"frames\":{\"dtype\":\"U8\",\"shape\":\(shape),"
-                    + "\"data_offsets\":[0,\(shape.reduce(1, *))]}")
-            for frame in frames { data += frame.pixels }
+            bytes["frames"] = SafeTensorsBytes(
+                dtype: "U8", shape: [frames.count, first.height, first.width, 3], bytes: frames.flatMap(\.pixels))
         }
-        if let voice = sample.voice {
-            let floats = try voice.contiguous().withUnsafeBufferPointer(as: Float.self) { Array($0) }
-            entries.append(
-                "\"input_values\":{\"dtype\":\"F32\",\"shape\":[\(floats.count)],"
-                    + "\"data_offsets\":[\(data.count),\(data.count + 4 * floats.count)]}")
-            floats.withUnsafeBytes { data += $0 }  // little-endian, as the format stores it
-        }
-        var header = Array("{\(entries.joined(separator: ","))}".utf8)
-        while header.count % 8 != 0 { header.append(0x20) }  // data 8-byte aligned, as HF pads
-        var length = UInt64(header.count).littleEndian
-        return withUnsafeBytes(of: &length) { Array($0) } + header + data
+        let tensors = sample.voice.map { ["input_values": $0] } ?? [:]
+        try SafeTensors.save(tensors, bytes: bytes, metadata: [keyField: key], to: path)
     }
 
-    /// The sample in `bytes`, or nil when they are not a cache file for `key` (another key, a
-    /// damaged or foreign file).
-    static func decode(_ bytes: [UInt8], key: String) -> CachedSample? {
-        guard bytes.count >= 8 else { return nil }
-        let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
-        guard length <= bytes.count - 8,
-            let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<8 + length])) as? [String: Any],
-            (header["__metadata__"] as? [String: String])?[keyField] == key
-        else { return nil }
-        let data = bytes[(8 + length)...]
-        func entry(_ name: String, dtype: String, size: Int) -> (shape: [Int], bytes: ArraySlice<UInt8>)? {
-            guard let fields = header[name] as? [String: Any], fields["dtype"] as? String == dtype,
-                let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int],
-                offsets.count == 2, shape.allSatisfy({ $0 > 0 }), offsets[0] >= 0,
-                offsets[1] - offsets[0] == shape.reduce(size, *), offsets[1] <= data.count
-            else { return nil }
-            return (shape, data[data.startIndex + offsets[0]..<data.startIndex + offsets[1]])
-        }
+    /// The sample in the file at `path`, or nil when it is not a cache file for `key` (missing,
+    /// another key, a damaged or foreign file).
+    static func read(_ path: String, key: String) -> CachedSample? {
+        guard let file = try? SafeTensorsFile(path: path), file.metadata[keyField] == key else { return nil }
         var sample = CachedSample()
-        if header["frames"] != nil {
-            guard let frames = entry("frames", dtype: "U8", size: 1), frames.shape.count == 4, frames.shape[3] == 3,
-                let images = try? (0..<frames.shape[0]).map({ t in
-                    let size = frames.shape[1] * frames.shape[2] * 3, start = frames.bytes.startIndex + t * size
-                    return try RGBImage(
-                        width: frames.shape[2], height: frames.shape[1],
-                        pixels: Array(frames.bytes[start..<start + size]))
+        if let entry = file.entries["frames"] {
+            let shape = entry.shape
+            guard entry.dtype == "U8", shape.count == 4, shape[3] == 3, shape.allSatisfy({ $0 > 0 }),
+                let pixels = try? file.bytes("frames")
+            else { return nil }
+            let size = shape[1] * shape[2] * 3
+            guard
+                let frames = try? (0..<shape[0]).map({ t in
+                    try RGBImage(
+                        width: shape[2], height: shape[1], pixels: Array(pixels[(t * size)..<((t + 1) * size)]))
                 })
             else { return nil }
-            sample.frames = images
+            sample.frames = frames
         }
-        if header["input_values"] != nil {
-            guard let voice = entry("input_values", dtype: "F32", size: 4), voice.shape.count == 1 else { return nil }
-            let floats = [Float](unsafeUninitializedCapacity: voice.shape[0]) { out, count in
-                voice.bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(out).copyMemory(from: $0) }
-                count = voice.shape[0]
+        if let entry = file.entries["input_values"] {
+            guard entry.dtype == "F32", entry.shape.count == 1, let voice = try? file.tensor("input_values") else {
+                return nil
             }
-            sample.voice = try? Tensor(shape: voice.shape, scalars: floats)
+            sample.voice = voice
         }
         return sample
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    private static func json(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

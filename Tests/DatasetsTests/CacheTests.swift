@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Media
+import Synchronization
 import TensorCore
 import Testing
 import TestSupport
@@ -87,6 +88,29 @@ import TestSupport
             #expect(file.entries["input_values"]?.dtype == "F32" && file.entries["input_values"]?.shape == [32_000])
             #expect(try floats(file.tensor("input_values")) == floats(#require(sample.inputValues)))
             #expect(file.metadata["ember.sample_cache.key"]?.contains("/clip.mp4 mtime ") == true)
+        }
+    }
+
+    /// A cache that cannot be written (here its folder is gone; a full disk is the same) costs
+    /// only the caching: every sample is still decoded, and the failure is reported once.
+    @Test func aFailedWriteFallsBackToTheDecodedSampleAndWarnsOnce() throws {
+        try serialized {
+            let (ds, _, cache) = try scratchDataset("cache-unwritable")
+            let warnings = Mutex<[String]>([])
+            let broken = try ManifestDataset(
+                manifest: (ds as! ManifestDataset).manifest, options: SampleData.options,
+                cache: SampleCache(directory: cache) { message in warnings.withLock { $0.append(message) } })
+            try FileManager.default.removeItem(atPath: cache)
+            let uncached = try ManifestDataset(manifest: (ds as! ManifestDataset).manifest, options: SampleData.options)
+            for _ in 0..<3 {
+                let sample = try broken.sample(at: 0)
+                #expect(
+                    try floats(#require(sample.pixelValues)) == floats(#require(uncached.sample(at: 0).pixelValues)))
+            }
+            let seen = warnings.withLock { $0 }
+            #expect(seen.count == 1, "\(seen)")
+            #expect(seen.first?.hasPrefix("warning: cannot write to the sample cache \(cache): ") == true)
+            #expect(seen.first?.contains("No such file or directory") == true, "\(seen)")
         }
     }
 
