@@ -1,4 +1,3 @@
-import CLuaShim
 import Foundation
 
 /// The session journal: every finished cell appended as one JSON line and written at once
@@ -7,12 +6,36 @@ import Foundation
 /// Format (JSON Lines): a header `{"ember_journal":1,"started":…,"ember":…}`, then one
 /// ``CellRecord`` per line, and `{"reset":true}` where `%reset` was used. ``Journal/read(from:)``
 /// gives back the cells after the last reset.
+///
+/// A write that fails (a full disk) never leaves the file in a state that replays wrongly: the
+/// part of a line that got written is cut back off, and the lines not written — the header
+/// included, which therefore always comes first — stay in memory, in order, and are written
+/// again before the next line. ``status`` says how far behind the file is, for the front end
+/// to tell the user.
 public final class Journal {
+    /// How the file stands after the last write.
+    public enum Status: Equatable, Sendable {
+        /// Everything is on disk.
+        case written
+        /// `unwritten` cells are kept in memory because writing failed for `reason`.
+        case failing(reason: String, unwritten: Int)
+        /// The `count` cells that were kept in memory have now been written.
+        case recovered(count: Int)
+    }
+
     /// The journal file.
     public let path: String
+    /// How the file stands after the last append.
+    public private(set) var status = Status.written
     private let descriptor: Int32
+    /// Whole lines not yet on disk, oldest first, and whether each is a cell.
+    private var pending: [(line: [UInt8], isCell: Bool)] = []
+    /// The file's length after the last whole line written; a failed write is cut back to it.
+    private var committed: off_t = 0
 
     /// Opens (creating if needed, with its directory) the journal at `path` and writes a header.
+    /// A record cut off at the end of an existing file (a crash in the middle of a write) is
+    /// removed first, so the new lines do not join it.
     public init(path: String) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
@@ -23,60 +46,130 @@ public final class Journal {
                 throw NotebookError("cannot create \(directory) for the journal")
             }
         }
-        descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw NotebookError("cannot open the journal \(path): \(String(cString: strerror(errno)))")
         }
+        committed = Self.lengthOfWholeLines(descriptor)
+        if ftruncate(descriptor, committed) != 0 { committed = lseek(descriptor, 0, SEEK_END) }
         let header: [String: Any] = [
             "ember_journal": 1, "ember": EmberVersion.version,
             "started": ISO8601DateFormatter().string(from: Date()),
         ]
-        writeLine(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+        let data = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        append(line: Array(data), isCell: false)
     }
 
     deinit {
         close(descriptor)
     }
 
-    /// Appends a finished cell.
+    /// Appends a finished cell (after any lines still waiting).
     public func append(_ record: CellRecord) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(record) else { return }
-        writeLine(data)
+        append(line: Array(data), isCell: true)
     }
 
     /// Notes a `%reset`: cells before it are not part of the session any more.
     public func appendReset() {
-        writeLine(Data(#"{"reset":true}"#.utf8))
+        append(line: Array(#"{"reset":true}"#.utf8), isCell: false)
     }
 
-    private func writeLine(_ data: Data) {
-        var line = data
-        line.append(0x0A)
-        line.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return }
-                offset += n
+    /// Writes the lines still in memory, if any.
+    /// - Returns: whether everything is on disk now.
+    @discardableResult
+    public func flush() -> Bool {
+        append(line: nil, isCell: false)
+        return pending.isEmpty
+    }
+
+    /// The number of cells still in memory only.
+    public var unwrittenCells: Int { pending.count { $0.isCell } }
+
+    private func append(line: [UInt8]?, isCell: Bool) {
+        let waiting = unwrittenCells
+        if let line { pending.append((line + [0x0A], isCell)) }
+        while let next = pending.first {
+            if let reason = write(next.line) {
+                status = .failing(reason: reason, unwritten: unwrittenCells)
+                return
             }
+            pending.removeFirst()
+        }
+        status = waiting > 0 ? .recovered(count: waiting) : .written
+    }
+
+    /// Writes one whole line, or cuts what got written back off and returns why it failed.
+    private func write(_ line: [UInt8]) -> String? {
+        var offset = 0
+        while offset < line.count {
+            errno = 0
+            let n = line.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, line.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = errno == 0 ? "the disk took no bytes" : String(cString: strerror(errno))
+                _ = ftruncate(descriptor, committed)
+                return reason
+            }
+            offset += n
+        }
+        committed += off_t(line.count)
+        return nil
+    }
+
+    /// The length of the file up to and including its last newline.
+    private static func lengthOfWholeLines(_ fd: Int32) -> off_t {
+        var end = lseek(fd, 0, SEEK_END)
+        var byte: UInt8 = 0
+        while end > 0, pread(fd, &byte, 1, end - 1) == 1, byte != 0x0A { end -= 1 }
+        return max(end, 0)
+    }
+}
+
+extension Journal {
+    /// What to tell the user about the last write, or nil when all is well.
+    public var notice: String? {
+        switch status {
+        case .written:
+            return nil
+        case .failing(let reason, let unwritten):
+            return "Journal: cannot write \(path): \(reason). \(cellCount(unwritten)) kept in memory and written "
+                + "again after each cell (%save FILE on another disk keeps them too)."
+        case .recovered(let count):
+            return "Journal: written again; the \(cellCount(count)) kept in memory are now in \(path)."
         }
     }
 
-    /// The cells of a journal file after its last reset. A truncated last line (a crash in the
-    /// middle of a write) is skipped.
+    /// `1 cell`, `3 cells`.
+    func cellCount(_ n: Int) -> String { n == 1 ? "1 cell" : "\(n) cells" }
+}
+
+extension Journal {
+    /// The cells of a journal file after its last reset.
+    ///
+    /// The file must start with the journal header; a record cut off at the very end (a crash
+    /// in the middle of a write) is skipped; any other line that is not a header, a cell or a
+    /// reset is an error, so a damaged journal never replays as fewer cells.
+    /// - Throws: ``NotebookError`` naming the file (and the line).
     public static func read(from path: String) throws -> [CellRecord] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NotebookError("cannot read the journal \(path)")
+        }
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+        guard let first = lines.first, isHeader(first) else {
+            throw NotebookError("\(path): not a journal: the first line is not the journal header")
+        }
         var cells: [CellRecord] = []
         let decoder = JSONDecoder()
-        for line in text.split(separator: "\n") {
-            let data = Data(line.utf8)
-            if let record = try? decoder.decode(CellRecord.self, from: data) {
+        for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+            if let record = try? decoder.decode(CellRecord.self, from: line) {
                 cells.append(record)
-            } else if line.contains(#""reset":true"#) {
+            } else if line.elementsEqual(#"{"reset":true}"#.utf8) {
                 cells = []
+            } else if !isHeader(line) && index < lines.count - 1 {
+                throw NotebookError("\(path):\(index + 1): a damaged journal line (not a cell record)")
             }
         }
         return cells
@@ -86,25 +179,16 @@ public final class Journal {
     public static func isJournal(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let start = (try? handle.read(upToCount: 32)) ?? Data()
-        return String(decoding: start, as: UTF8.self).hasPrefix(#"{"ember"#)
+        return isHeader((try? handle.read(upToCount: 32)) ?? Data())
     }
-}
 
-/// An error of the notebook layer with a message meant for the user.
-public struct NotebookError: Error, CustomStringConvertible {
-    public var description: String
-
-    /// Makes the error.
-    public init(_ message: String) {
-        description = message
+    /// Whether `text` looks like journal lines that lost their header: its first line is a cell
+    /// record or a reset.
+    static func isHeaderless(_ text: String) -> Bool {
+        guard let first = text.split(separator: "\n").first else { return false }
+        return first == #"{"reset":true}"#
+            || (try? JSONDecoder().decode(CellRecord.self, from: Data(first.utf8))) != nil
     }
-}
 
-/// Ember's version, shown by `ember --version` and written into journals and exports.
-public enum EmberVersion {
-    /// The release.
-    public static let version = "0.1.0"
-    /// The Lua release Ember is built with (`Lua 5.4.4`).
-    public static var lua: String { String(cString: ember_lua_release()) }
+    private static func isHeader(_ line: some Collection<UInt8>) -> Bool { line.starts(with: #"{"ember"#.utf8) }
 }

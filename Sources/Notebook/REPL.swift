@@ -25,21 +25,44 @@ public final class REPL {
         output.write("Ember \(EmberVersion.version) (\(EmberVersion.lua)). %help for help, Ctrl-D to exit.\n")
         if let journal = session.journal { output.write("Journal: \(journal.path)\n") }
         output.write("\n")
-        while let cell = readCell() {
-            if Magics.isCommand(cell) {
-                magics.run(cell)
-                output.write("\n")
+        var warnedAtExit = false
+        while true {
+            guard let cell = readCell() else {
+                if journalIsWritten(warned: warnedAtExit) { break }
+                if warnedAtExit, let journal = session.journal {
+                    output.write(
+                        "Journal: exiting with \(journal.cellCount(journal.unwrittenCells)) not in \(journal.path).\n")
+                    break
+                }
+                warnedAtExit = true
                 continue
             }
-            let record = session.run(cell)
-            if record.status == .interrupted { output.write("\n") }  // after the terminal's ^C
-            output.write(Prompt.after(record))
-            if record.seconds > 1 {
-                output.write("Wall time: \(Duration.describe(seconds: record.seconds))\n")
+            if Magics.isCommand(cell) {
+                magics.run(cell)
+            } else {
+                let record = session.run(cell)
+                if record.status == .interrupted { output.write("\n") }  // after the terminal's ^C
+                output.write(Prompt.after(record))
+                if record.seconds > 1 {
+                    output.write("Wall time: \(Duration.describe(seconds: record.seconds))\n")
+                }
             }
+            if let notice = session.takeJournalNotice() { output.write(notice + "\n") }
             output.write("\n")
         }
         output.write("\n")
+    }
+
+    /// At Ctrl-D: whether every cell is in the journal (written now if it can be). When not, the
+    /// first time it says what would be lost; a second Ctrl-D exits anyway.
+    private func journalIsWritten(warned: Bool) -> Bool {
+        guard let journal = session.journal, !journal.flush(), case .failing(let reason, let count) = journal.status
+        else { return true }
+        if warned { return false }
+        session.lua.output.write(
+            "\nJournal: \(journal.cellCount(count)) not written to \(journal.path) (\(reason)) would be lost. "
+                + "%save FILE on another disk keeps them; Ctrl-D again exits.\n\n")
+        return false
     }
 
     /// Reads lines until they form a complete cell or command; nil at the end of input.

@@ -19,6 +19,9 @@ public struct Replay {
 
     /// Reads the cells of `path`: the successful cells of a journal when it starts with the
     /// journal header, every cell of a percent-format script otherwise.
+    /// - Throws: ``NotebookError`` for a file that cannot be read, a damaged journal (one that
+    ///   lost its header line included), and a file that is neither a journal nor a saved
+    ///   session (no `-- %%` cell markers), rather than replaying nothing.
     public static func cells(of path: String) throws -> [RecordedCell] {
         if Journal.isJournal(path) {
             // As `%save` does, only the cells that succeeded (an interrupted one may never end).
@@ -27,10 +30,17 @@ public struct Replay {
                 RecordedCell(number: $0.number, source: PercentFormat.savedSource(of: $0), expected: $0.display)
             }
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw NotebookError("cannot read \(path)")
+        guard let data = FileManager.default.contents(atPath: path) else { throw NotebookError("cannot read \(path)") }
+        let text = String(decoding: data, as: UTF8.self)
+        let cells = PercentFormat.parse(text)
+        if cells.isEmpty, Journal.isHeaderless(text) {
+            throw NotebookError(
+                "\(path): a journal without its header line ({\"ember_journal\":1,…}); the file is damaged")
         }
-        return PercentFormat.parse(text)
+        if cells.isEmpty, !PercentFormat.isSavedSession(text) {
+            throw NotebookError("\(path): nothing to replay: neither a journal nor a script with '-- %%' cell markers")
+        }
+        return cells
     }
 
     /// Replays `cells` in `session`, writing inputs, outputs and the verdict to `report`.

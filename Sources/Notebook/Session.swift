@@ -16,6 +16,8 @@ public final class Session {
     public private(set) var nextNumber = 1
     /// Where every finished cell is appended, if anywhere.
     public let journal: Journal?
+    /// What to tell the user about the journal after the last cell or reset, until taken.
+    private var journalNotice: String?
 
     private var baseline: Set<String> = []
     private var restoreGlobals: LuaRef?
@@ -104,7 +106,16 @@ public final class Session {
         if record.status != .ok { lua.collectGarbage() }  // release the failed cell's temporaries
         cells.append(record)
         journal?.append(record)
+        journalNotice = journal?.notice
         return record
+    }
+
+    /// What the front end should tell the user about the journal after the last cell or reset —
+    /// that writing it failed (the cells stay in memory and are written again after each cell),
+    /// or that the cells kept in memory are now written — once; nil when there is nothing to say.
+    public func takeJournalNotice() -> String? {
+        defer { journalNotice = nil }
+        return journalNotice
     }
 
     /// Stores the results of an expression cell in `_` and `Out[n]` and describes them.
@@ -177,6 +188,7 @@ public final class Session {
         resetOut()
         cells = []
         journal?.appendReset()
+        journalNotice = journal?.notice
     }
 
     /// `Out` holds results weakly (LUA.md 3.8): a big tensor shown once is not pinned by it.
