@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "LuaBindings",
             dependencies: ["Lua", "TensorCore", "NN", "Text", "Media", "Plot", "Models", "Datasets", "Train"]),
-        .target(name: "Notebook", dependencies: ["LuaBindings", "Lua", "TensorCore", "CLua", "CReadline", "CLuaShim"]),
+        .target(name: "Notebook", dependencies: ["LuaBindings", "Lua", "TensorCore", "CReadline"]),
         .executableTarget(name: "ember", dependencies: ["Notebook", "TensorCore"]),
 
         // MARK: benchmarks (release only: scripts/bench)

@@ -10,7 +10,7 @@ import CLuaShim
 /// runs a metamethod.
 public struct LuaCall {
     /// The `lua_State *` of the running thread (a coroutine's, when called from one).
-    public let pointer: OpaquePointer
+    let pointer: OpaquePointer
     /// The interpreter.
     public let lua: LuaState
     /// The function's name as registered (`tensor.zeros`, `Tensor:size`).
@@ -176,8 +176,8 @@ public struct LuaCall {
     }
 
     /// The string or number at `index` of the stack of `L` as text, without metamethods
-    /// (empty for other types). For code that walks the stack itself (printers, completers).
-    public static func rawText(_ L: OpaquePointer, _ index: Int32) -> String {
+    /// (empty for other types).
+    static func rawText(_ L: OpaquePointer, _ index: Int32) -> String {
         text(L, index) ?? ""
     }
 

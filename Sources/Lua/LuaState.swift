@@ -16,9 +16,10 @@ import CLuaShim
 /// let values = try lua.evaluate("return 1 + 2")   // [.integer(3)]
 /// ```
 public final class LuaState {
-    /// The raw `lua_State *` of the main thread, for code that imports `CLua` (the Notebook's
-    /// printer and completer). Bindings should not need it.
-    public let pointer: OpaquePointer
+    /// The raw `lua_State *` of the main thread. Only this target touches it: everything else
+    /// goes through Swift APIs (LuaInspection.swift, LuaSnapshot.swift and LuaState+Functions.swift
+    /// for the notebook's needs).
+    let pointer: OpaquePointer
     /// Where `print`, `io.write`, warnings and library output go.
     public let output: LuaOutput
     /// Signatures and one-line docs of everything registered through this state.
@@ -206,8 +207,10 @@ public final class LuaState {
         }
     }
 
-    /// Runs a full collection cycle (finalizers of unreachable objects run now).
+    /// Runs a full collection cycle (finalizers of unreachable objects run now), after releasing
+    /// the values of ``LuaRef``s that died.
     public func collectGarbage() {
+        drainUnrefs()
         ember_gc_collect(pointer)
     }
 

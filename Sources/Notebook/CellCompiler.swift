@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import Lua
 
 /// How a cell's source was understood.
@@ -20,14 +18,19 @@ public enum CellKind: String, Codable, Sendable {
 
 /// The outcome of compiling a cell.
 enum Compilation {
-    /// Compiled; the function is on the stack and takes `arguments` arguments
-    /// (the locals-capturing function for statements, pushed by ``CellCompiler``). For a
-    /// trailing expression, `expressionStart` is the UTF-8 offset where the expression begins.
-    case ready(CellKind, arguments: Int, expressionStart: Int? = nil)
+    /// Compiled into `function`; a statement cell ends with a call of its argument, which must
+    /// be the locals' capture (``Lua/LuaLocalsCapture``). For a trailing expression,
+    /// `expressionStart` is the UTF-8 offset where the expression begins.
+    case ready(CellKind, function: LuaRef, expressionStart: Int? = nil)
     /// The chunk ends too early (`<eof>`): the REPL reads another line.
     case incomplete(LuaError)
     /// A real syntax error.
     case failed(LuaError)
+}
+
+extension CellKind {
+    /// Whether the cell's function takes the locals' capture as its argument.
+    var capturesLocals: Bool { self == .statement || self == .trailingExpression }
 }
 
 /// Compiles cells as `lua.c` does — `return` first, then statements, `<eof>` meaning "more
@@ -41,24 +44,19 @@ struct CellCompiler {
     /// Compiles `source` under the chunk name `=[number]`, so errors read `[12]:3: …`.
     func compile(_ source: String, number: Int) -> Compilation {
         let name = "=[\(number)]"
-        if compiles("return \(source);", name) { return .ready(.expression, arguments: 0) }
+        if let function = compiled("return \(source);", name) { return .ready(.expression, function: function) }
         let trimmed = source.trimmingTrailingWhitespace
-        if trimmed.hasSuffix(";"), compiles("return \(trimmed.dropLast());", name) {
-            return .ready(.silenced, arguments: 0)
+        if trimmed.hasSuffix(";"), let function = compiled("return \(trimmed.dropLast());", name) {
+            return .ready(.silenced, function: function)
         }
-        if !trimmed.hasSuffix(";"), let start = compileTrailingExpression(source, name) {
-            lua_pushcclosure(lua.pointer, ember_capture_locals, 0)
-            return .ready(.trailingExpression, arguments: 1, expressionStart: start)
+        if !trimmed.hasSuffix(";"), let (function, start) = compileTrailingExpression(source, name) {
+            return .ready(.trailingExpression, function: function, expressionStart: start)
         }
         // The trailer passes through `...` so that it adds no global name. A cell ending in
         // `return` cannot take a trailer.
-        if compiles("\(source)\n;(...)()", name) {
-            lua_pushcclosure(lua.pointer, ember_capture_locals, 0)
-            return .ready(.statement, arguments: 1)
-        }
+        if let function = compiled("\(source)\n;(...)()", name) { return .ready(.statement, function: function) }
         do {
-            try lua.load(source, chunkName: name)
-            return .ready(.block, arguments: 0)
+            return .ready(.block, function: try lua.compile(source, chunkName: name))
         } catch let error as LuaError {
             return error.message.hasSuffix("<eof>") ? .incomplete(error) : .failed(error)
         } catch {
@@ -68,8 +66,6 @@ struct CellCompiler {
 
     /// Whether `source` is an unfinished chunk (the REPL's continuation test).
     func isIncomplete(_ source: String) -> Bool {
-        let top = lua_gettop(lua.pointer)
-        defer { lua_settop(lua.pointer, top) }
         if case .incomplete = compile(source, number: 0) { return true }
         return false
     }
@@ -79,7 +75,7 @@ struct CellCompiler {
     /// numbers. Tries the last few places where a statement may end, latest first, so an
     /// expression spread over lines is found whole. Returns where the expression starts.
     /// (`a = b` newline `(f)()` is read as two statements here, where Lua reads one call.)
-    private func compileTrailingExpression(_ source: String, _ name: String) -> Int? {
+    private func compileTrailingExpression(_ source: String, _ name: String) -> (LuaRef, Int)? {
         let bytes = Array(source.utf8)
         for boundary in StatementBoundaries.offsets(in: bytes).reversed().prefix(8) {
             let expression = String(decoding: bytes[(boundary + 1)...], as: UTF8.self)
@@ -87,16 +83,17 @@ struct CellCompiler {
             // The statements must make a whole chunk by themselves: otherwise the `return`
             // would land inside one of their blocks (`for … do` newline `f(i)` newline `end`).
             let statements = String(decoding: bytes[...boundary], as: UTF8.self)
-            guard compiles(statements, name) else { continue }
-            lua_settop(lua.pointer, -2)
-            if compiles("\(statements);(...)() return \(expression)\n;", name) { return boundary + 1 }
+            guard compiled(statements, name) != nil else { continue }
+            if let function = compiled("\(statements);(...)() return \(expression)\n;", name) {
+                return (function, boundary + 1)
+            }
         }
         return nil
     }
 
-    /// Loads `source`, leaving the function on the stack when it compiles.
-    private func compiles(_ source: String, _ name: String) -> Bool {
-        (try? lua.load(source, chunkName: name)) != nil
+    /// The function `source` compiles to, or nil.
+    private func compiled(_ source: String, _ name: String) -> LuaRef? {
+        try? lua.compile(source, chunkName: name)
     }
 }
 

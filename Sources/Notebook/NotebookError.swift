@@ -1,4 +1,4 @@
-import CLuaShim
+import Lua
 
 /// An error of the notebook layer with a message meant for the user.
 public struct NotebookError: Error, CustomStringConvertible {
@@ -15,5 +15,5 @@ public enum EmberVersion {
     /// The release.
     public static let version = "0.1.0"
     /// The Lua release Ember is built with (`Lua 5.4.4`).
-    public static var lua: String { String(cString: ember_lua_release()) }
+    public static var lua: String { LuaState.release }
 }

@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import Foundation
 import Lua
 import LuaBindings
@@ -43,9 +41,6 @@ public final class Session {
     /// gives back the expression, statements then `_ = <expression>` give back the statements
     /// then the expression; anything else is returned unchanged.
     public func typedSource(ofSaved source: String) -> String {
-        let L = lua.pointer
-        let top = lua_gettop(L)
-        defer { lua_settop(L, top) }
         let compiler = CellCompiler(lua: lua)
         if source.hasPrefix("_ = ") {
             let expression = String(source.dropFirst(4))
@@ -75,8 +70,6 @@ public final class Session {
     public func run(_ source: String, number: Int? = nil) -> CellRecord {
         let number = number ?? nextNumber
         nextNumber = max(nextNumber, number + 1)
-        let L = lua.pointer
-        let top = lua_gettop(L)
         var record = CellRecord(number: number, source: source)
         LuaInterrupts.clear()
         lua.output.beginCapture()
@@ -85,12 +78,12 @@ public final class Session {
         case .incomplete(let error), .failed(let error):
             record.status = .error
             record.error = error.message
-        case .ready(let kind, let arguments, let expressionStart):
+        case .ready(let kind, let function, let expressionStart):
             record.kind = kind
             record.expressionStart = expressionStart
             do {
-                try lua.protectedCall(arguments: arguments, results: Int(LUA_MULTRET))
-                keepValues(from: top + 1, to: lua_gettop(L), in: &record)
+                let arguments: [any LuaPushable] = kind.capturesLocals ? [LuaLocalsCapture()] : []
+                keep(try lua.callKeepingResults(function, arguments: arguments), in: &record)
             } catch let error as LuaError {
                 record.status = error.kind == .interrupted ? .interrupted : .error
                 record.error = Session.errorText(error)
@@ -99,7 +92,6 @@ public final class Session {
                 record.error = "\(error)"
             }
         }
-        lua_settop(L, top)
         let elapsed = ContinuousClock.now - start
         record.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         record.output = lua.output.endCapture()
@@ -118,24 +110,18 @@ public final class Session {
         return journalNotice
     }
 
-    /// Stores the results of an expression cell in `_` and `Out[n]` and describes them.
-    private func keepValues(from first: Int32, to last: Int32, in record: inout CellRecord) {
-        guard record.kind != .statement, first <= last else { return }
-        let L = lua.pointer
-        // Raw writes: a metatable the user put on _G (strict mode) must not run from Swift.
-        lua_rawgeti(L, ember_registry_index(), lua_Integer(LUA_RIDX_GLOBALS))
-        lua_pushstring(L, "_")
-        lua_pushvalue(L, first)
-        lua_rawset(L, -3)
-        lua_pushstring(L, "Out")
-        if lua_rawget(L, -2) == LUA_TTABLE {
-            lua_pushvalue(L, first)
-            lua_rawseti(L, -2, lua_Integer(record.number))
+    /// Stores the first result of an expression cell in `_` and `Out[n]` and describes them
+    /// all. The writes are raw: a metatable the user put on `_G` (strict mode) must not run
+    /// from Swift.
+    private func keep(_ results: [LuaRef], in record: inout CellRecord) {
+        guard record.kind != .statement, let first = results.first else { return }
+        lua.setGlobal("_", first)
+        if let out = lua.rawField("Out", of: lua.globalsTable), lua.type(of: out) == .table {
+            lua.rawSet(first, at: record.number, in: out)
         }
-        lua_settop(L, last)
         if record.kind == .expression || record.kind == .block || record.kind == .trailingExpression {
             let printer = ValuePrinter(lua: lua)
-            record.result = (first...last).map { printer.describe(at: $0) }.joined(separator: ", ")
+            record.result = results.map(printer.describe).joined(separator: ", ")
         }
     }
 
@@ -159,26 +145,13 @@ public final class Session {
     /// The user's globals (those not present when the session started), with their type and
     /// a one-line display, sorted by name.
     public func userGlobals() -> [(name: String, type: String, summary: String)] {
-        let L = lua.pointer
-        let top = lua_gettop(L)
-        defer { lua_settop(L, top) }
-        lua_rawgeti(L, ember_registry_index(), lua_Integer(LUA_RIDX_GLOBALS))
-        let globals = lua_gettop(L)
-        var found: [(name: String, type: String, summary: String)] = []
         var printer = ValuePrinter(lua: lua)
         printer.maximumDepth = 1
         printer.maximumStringLength = 40
-        lua_pushnil(L)
-        while lua_next(L, globals) != 0 {
-            defer { lua_settop(L, -2) }
-            guard lua_type(L, -2) == LUA_TSTRING else { continue }
-            let name = LuaCall.rawText(L, -2)
-            guard !baseline.contains(name), name != "_" else { continue }
-            let type = String(cString: lua_typename(L, lua_type(L, -1)))
-            let summary = printer.describe(at: -1).split(separator: "\n").first.map(String.init) ?? ""
-            found.append((name, type, summary))
-        }
-        return found.sorted { $0.name < $1.name }
+        return lua.rawEntries(of: lua.globalsTable).filter { !baseline.contains($0.key) && $0.key != "_" }.map {
+            let summary = printer.describe($0.value).split(separator: "\n").first.map(String.init) ?? ""
+            return ($0.key, lua.type(of: $0.value).name, summary)
+        }.sorted { $0.name < $1.name }
     }
 
     /// Removes the user's globals, restores the globals the session started with, empties

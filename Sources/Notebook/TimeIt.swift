@@ -1,4 +1,3 @@
-import CLua
 import Foundation
 import Lua
 
@@ -11,22 +10,16 @@ struct TimeIt {
 
     func run(_ code: String) throws {
         let lua = session.lua
-        let L = lua.pointer
-        let top = lua_gettop(L)
-        defer { lua_settop(L, top) }
+        let function: LuaRef
         do {
-            try lua.load("return \(code);", chunkName: "=%timeit")
+            function = try lua.compile("return \(code);", chunkName: "=%timeit")
         } catch {
-            try lua.load(code, chunkName: "=%timeit")
+            function = try lua.compile(code, chunkName: "=%timeit")
         }
-        let function = lua_gettop(L)
         LuaInterrupts.clear()
         func measure(_ loops: Int) throws -> Double {
             let start = ContinuousClock.now
-            for _ in 0..<loops {
-                lua_pushvalue(L, function)
-                try lua.protectedCall(arguments: 0, results: 0)
-            }
+            for _ in 0..<loops { try lua.run(function) }
             let elapsed = ContinuousClock.now - start
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         }
