@@ -23,7 +23,7 @@ enum ConfigWriter {
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
-        case .string(let s): out += quoted(s)
+        case .string(let s): out += JSONValue.literal(s)
         case .number(let n): out += number(n, float: key.map(floatFields.contains) ?? false)
         case .array(let items):
             guard !items.isEmpty else { out += "[]"; return }
@@ -38,7 +38,7 @@ enum ConfigWriter {
             guard !fields.isEmpty else { out += "{}"; return }
             out += "{\n"
             for (i, (name, item)) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
-                out += indent + "  " + quoted(name) + ": "
+                out += indent + "  " + JSONValue.literal(name) + ": "
                 write(item, key: name, indent: indent + "  ", into: &out)
                 out += i == fields.count - 1 ? "\n" : ",\n"
             }
@@ -49,23 +49,5 @@ enum ConfigWriter {
     private static func number(_ n: Double, float: Bool) -> String {
         if n.rounded() == n, abs(n) < 1e15 { return float ? "\(Int64(n)).0" : "\(Int64(n))" }
         return "\(n)"  // Swift prints the shortest text that reads back exactly (2.6592, 1e-12)
-    }
-
-    private static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }

@@ -75,3 +75,25 @@ extension JSONValue {
         return .null
     }
 }
+
+extension JSONValue {
+    /// `s` as a JSON string literal: quotes and backslashes escaped, `\n`, `\r`, `\t`, and the
+    /// other control characters as `\u00xx` — what Python's `json` writes for them.
+    public static func literal(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20:
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}

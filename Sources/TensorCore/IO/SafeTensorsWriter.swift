@@ -62,14 +62,16 @@ public enum SafeTensors {
         entries.sort { $0.name < $1.name }
         var parts: [String] = []
         if let metadata {
-            let fields = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            let fields = metadata.sorted { $0.key < $1.key }.map {
+                "\(JSONValue.literal($0.key)):\(JSONValue.literal($0.value))"
+            }
             parts.append("\"__metadata__\":{\(fields.joined(separator: ","))}")
         }
         var offset = 0
         for entry in entries {
             let size = entry.shape.reduce(SafeTensorsFile.elementSize(entry.dtype)!, *)
             parts.append(
-                "\(jsonString(entry.name)):{\"dtype\":\"\(entry.dtype)\",\"shape\":[\(entry.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}"
+                "\(JSONValue.literal(entry.name)):{\"dtype\":\"\(entry.dtype)\",\"shape\":[\(entry.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}"
             )
             offset += size
         }
@@ -127,23 +129,4 @@ public struct SafeTensorsBytes: Sendable {
                     + "not \(need)")
         }
     }
-}
-
-/// A JSON string literal for `s`, escaping quotes, backslashes and control characters.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where u.value < 0x20:
-            out +=
-                "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
 }
