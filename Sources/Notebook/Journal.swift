@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// The session journal: every finished cell appended as one JSON line and written at once
 /// (`write(2)` on an `O_APPEND` descriptor, no buffering), so a crash or a kill loses nothing.
@@ -27,11 +28,9 @@ public final class Journal {
     public let path: String
     /// How the file stands after the last append.
     public private(set) var status = Status.written
-    private let descriptor: Int32
+    private let file: AppendFile
     /// Whole lines not yet on disk, oldest first, and whether each is a cell.
     private var pending: [(line: [UInt8], isCell: Bool)] = []
-    /// The file's length after the last whole line written; a failed write is cut back to it.
-    private var committed: off_t = 0
 
     /// Opens (creating if needed, with its directory) the journal at `path` and writes a header.
     /// A record cut off at the end of an existing file (a crash in the middle of a write) is
@@ -46,22 +45,17 @@ public final class Journal {
                 throw NotebookError("cannot create \(directory) for the journal")
             }
         }
-        descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw NotebookError("cannot open the journal \(path): \(String(cString: strerror(errno)))")
+        do {
+            file = try AppendFile(path: path)
+        } catch {
+            throw NotebookError("the journal \(error)")  // the journal <path>: cannot open for appending: <reason>
         }
-        committed = Self.lengthOfWholeLines(descriptor)
-        if ftruncate(descriptor, committed) != 0 { committed = lseek(descriptor, 0, SEEK_END) }
         let header: [String: Any] = [
             "ember_journal": 1, "ember": EmberVersion.version,
             "started": ISO8601DateFormatter().string(from: Date()),
         ]
         let data = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         append(line: Array(data), isCell: false)
-    }
-
-    deinit {
-        close(descriptor)
     }
 
     /// Appends a finished cell (after any lines still waiting).
@@ -92,39 +86,16 @@ public final class Journal {
         let waiting = unwrittenCells
         if let line { pending.append((line + [0x0A], isCell)) }
         while let next = pending.first {
-            if let reason = write(next.line) {
+            do {
+                try file.append(next.line)
+            } catch {
+                let reason = (error as? AppendFile.Failure)?.reason ?? "\(error)"
                 status = .failing(reason: reason, unwritten: unwrittenCells)
                 return
             }
             pending.removeFirst()
         }
         status = waiting > 0 ? .recovered(count: waiting) : .written
-    }
-
-    /// Writes one whole line, or cuts what got written back off and returns why it failed.
-    private func write(_ line: [UInt8]) -> String? {
-        var offset = 0
-        while offset < line.count {
-            errno = 0
-            let n = line.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, line.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let reason = errno == 0 ? "the disk took no bytes" : String(cString: strerror(errno))
-                _ = ftruncate(descriptor, committed)
-                return reason
-            }
-            offset += n
-        }
-        committed += off_t(line.count)
-        return nil
-    }
-
-    /// The length of the file up to and including its last newline.
-    private static func lengthOfWholeLines(_ fd: Int32) -> off_t {
-        var end = lseek(fd, 0, SEEK_END)
-        var byte: UInt8 = 0
-        while end > 0, pread(fd, &byte, 1, end - 1) == 1, byte != 0x0A { end -= 1 }
-        return max(end, 0)
     }
 }
 

@@ -43,3 +43,27 @@ import Testing
         }
     }
 }
+
+/// AppendFile: whole records or nothing.
+@Suite struct AppendFileTests {
+    @Test func aRecordCutOffByACrashIsRemovedOnOpening() throws {
+        let dir = try Fixtures.temporaryDirectory("append")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try AtomicFile.write("one\ntwo\nthr", to: dir + "/log")
+        let file = try AppendFile(path: dir + "/log")
+        try file.append(Array("four\n".utf8))
+        #expect(try String(contentsOfFile: dir + "/log", encoding: .utf8) == "one\ntwo\nfour\n")
+    }
+
+    @Test func aFullDiskIsAFailureWithTheReason() throws {
+        let dir = try Fixtures.temporaryDirectory("append-full")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createSymbolicLink(atPath: dir + "/log", withDestinationPath: "/dev/full")
+        let file = try AppendFile(path: dir + "/log")
+        #expect {
+            try file.append(Array("record\n".utf8))
+        } throws: { error in
+            "\(error)" == "cannot append to \(dir)/log: No space left on device"
+        }
+    }
+}

@@ -23,15 +23,7 @@ public enum AtomicFile {
         }
         do {
             try produce { bytes in
-                var done = 0
-                while done < bytes.count {
-                    let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw TensorError.io("\(path): write failed: \(errnoText())")
-                    }
-                    done += n
-                }
+                if let reason = writeAll(fd, bytes) { throw TensorError.io("\(path): write failed: \(reason)") }
             }
             guard fsync(fd) == 0 else { throw TensorError.io("\(path): fsync failed: \(errnoText())") }
             closed = true

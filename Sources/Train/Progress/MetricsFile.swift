@@ -64,31 +64,11 @@ public struct MetricsFile: Sendable {
     /// Appends whole lines; a failed write (a full disk) is cut back off, so the file never ends
     /// in half a record, and the error says why.
     private func appendLines(_ lines: [String]) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("cannot open \(path) for appending") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw failure("cannot append to \(path)") }
-        var text = lines.map { $0 + "\n" }.joined()
-        try text.withUTF8 { bytes in
-            var done = 0
-            while done < bytes.count {
-                errno = 0
-                let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    let error = failure("cannot append to \(path)")
-                    _ = ftruncate(fd, info.st_size)
-                    throw error
-                }
-                done += n
-            }
+        do {
+            try AppendFile(path: path).append(Array(lines.map { $0 + "\n" }.joined().utf8))
+        } catch {
+            throw TrainingError.setup("Trainer: \(error)")
         }
-    }
-
-    /// `Trainer: <what>: <the system's reason>`.
-    private func failure(_ what: String) -> TrainingError {
-        .setup("Trainer: \(what): \(errno == 0 ? "the disk took no bytes" : String(cString: strerror(errno)))")
     }
 
     static func text(_ object: [String: JSONValue]) throws -> String {
