@@ -45,6 +45,10 @@ public protocol PretrainedModel: Module {
     var architecture: String { get }
     /// The configuration as `config.json` holds it (Hugging Face field names), to save.
     var configJSON: [String: JSONValue] { get }
+    /// The classes of the model's classification head (`id2label`; their count is `num_labels`),
+    /// or nil for a model without one (a base encoder, CLIP, a CTC head). Labels given to the
+    /// model are class ids below this count.
+    var classLabels: ClassLabels? { get }
 
     /// Runs the model. Outputs use Hugging Face's names (`last_hidden_state`, `pooler_output`,
     /// `logits`, `loss`, `text_embeds`, …); `loss` is present when labels (or `returnLoss`) were
@@ -54,4 +58,9 @@ public protocol PretrainedModel: Module {
     /// Maps a checkpoint key to this model's parameter name, or nil for keys the model ignores
     /// (task heads it lacks, non-persistent buffers). Applies prefix and legacy-name rules.
     func parameterName(forCheckpointKey key: String) -> String?
+}
+
+extension PretrainedModel {
+    /// No classification head.
+    public var classLabels: ClassLabels? { nil }
 }

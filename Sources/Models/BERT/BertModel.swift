@@ -111,6 +111,7 @@ public final class BertForSequenceClassification: Module, ConfiguredModel {
     }
 
     public var architecture: String { "BertForSequenceClassification" }
+    public var classLabels: ClassLabels? { config.labels }
     public override var typeName: String { "BertForSequenceClassification" }
     public override var summaryDetail: String { counted(config.labels!.count, "class", plural: "classes") }
 

@@ -69,6 +69,7 @@ public final class FusionModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "EmberFusionModel" }
+    public var classLabels: ClassLabels? { config.labels }
     public override var typeName: String { "FusionModel" }
     public override var summaryDetail: String {
         "\(config.fusion.rawValue), " + counted(config.labels.count, "class", plural: "classes")

@@ -58,6 +58,9 @@ public final class UNITERModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "UniterModel" }
+    /// The classification head's classes (UNITER's VQA head), when it has one; the ITM head's
+    /// two classes are not counted.
+    public var classLabels: ClassLabels? { head == nil ? nil : config.bert.labels }
     public override var typeName: String { "UNITERModel" }
     public override var summaryDetail: String {
         "\(encoderShape(width: config.bert.hiddenSize, layers: config.bert.numHiddenLayers, heads: config.bert.numAttentionHeads)), \(config.imgDim)-d regions"

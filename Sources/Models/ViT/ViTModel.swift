@@ -120,6 +120,7 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
     }
 
     public var architecture: String { "ViTForImageClassification" }
+    public var classLabels: ClassLabels? { config.labels }
     public override var typeName: String { "ViTForImageClassification" }
     public override var summaryDetail: String { counted(config.labels!.count, "class", plural: "classes") }
 

@@ -71,6 +71,9 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
     // MARK: - PretrainedModel
 
     public var architecture: String { "Wav2Vec2ForSequenceClassification" }
+    public var classLabels: ClassLabels? {
+        ClassLabels(names: (0..<config.numLabels).map { config.id2label[$0] ?? "LABEL_\($0)" })
+    }
     public var configJSON: [String: JSONValue] { Wav2Vec2Keys.configJSON(config, architecture: architecture) }
 
     /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits`, `loss`
