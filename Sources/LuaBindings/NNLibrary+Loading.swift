@@ -65,8 +65,8 @@ extension NNLibrary {
     }
 
     /// The `config.json` fields that give the folder's model a head of `count` classes, as
-    /// `from_pretrained(dir, num_labels=)` sets them: the family's classification class (UNITER
-    /// and Fusion size their own head from the labels), `num_labels`, and generic `id2label`
+    /// `from_pretrained(dir, num_labels=)` sets them: the class the family's labels select (the
+    /// registry's ``Models/Models/Family/head``), `num_labels`, and generic `id2label`
     /// names unless the folder's already number `count`. When config.json cannot be read,
     /// Models.load reports what is wrong with it.
     private static func head(of count: Int, for directory: String, _ overrides: [String: JSONValue]) throws -> [String:
@@ -84,12 +84,13 @@ extension NNLibrary {
                 Dictionary(uniqueKeysWithValues: (0..<count).map { (String($0), .string("LABEL_\($0)")) }))
         }
         guard case .string(let type)? = overrides["model_type"] ?? config["model_type"],
-            type != UNITERModel.modelType, type != FusionModel.modelType
+            let family = Models.family(modelType: type)
         else { return fields }
-        guard let classifier = families.first(where: { $0.modelType == type })?.classifier else {
-            throw LuaMessageError("nn.load: option 'num_labels': a '\(type)' model has no classification head")
+        switch family.head {
+        case .none: throw LuaMessageError("nn.load: option 'num_labels': a '\(type)' model has no classification head")
+        case .sized: return fields
+        case .selects(let classifier): fields["architectures"] = .array([.string(classifier)])
         }
-        fields["architectures"] = .array([.string(classifier)])
         return fields
     }
 

@@ -21,9 +21,10 @@ public final class BertModel: Module, ConfiguredModel {
 
     /// A BERT, without the pooler when only the sequence is needed.
     public init(config: BertConfig, addPoolingLayer: Bool, initialization: WeightInitialization = .huggingFace) throws {
+        try config.validated(source: "BertModel")
         self.config = config
         embeddings = BertEmbeddings(config)
-        layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try BertLayer(config) })
+        layers = ModuleList((0..<config.numHiddenLayers).map { _ in BertLayer(config) })
         pooler = addPoolingLayer ? Linear(config.hiddenSize, config.hiddenSize) : nil
         super.init()
         register(child: "embeddings", embeddings)
@@ -47,7 +48,7 @@ public final class BertModel: Module, ConfiguredModel {
         let mask = try input["attention_mask"].map {
             try paddingMask($0, length: ids.shape[1], batch: ids.shape[0], model: typeName)
         }
-        let last = try runBertLayers(layers, x, mask: mask, hiddenStates: &hiddenStates)
+        let last = try runLayers(layers, x, hiddenStates: &hiddenStates) { try $0($1, mask: mask) }
         return (last, try pool(last))
     }
 

@@ -31,9 +31,10 @@ public final class CLIPModel: Module, ConfiguredModel {
     /// Both towers, the projections and the scale; an audio tower too when the config has
     /// `audio_config`.
     public init(config: CLIPConfig, initialization: WeightInitialization) throws {
+        try config.validated(source: "CLIPModel")
         self.config = config
-        textModel = try CLIPTextTransformer(config.textConfig)
-        visionModel = try CLIPVisionTransformer(config.visionConfig)
+        textModel = CLIPTextTransformer(config.textConfig)
+        visionModel = CLIPVisionTransformer(config.visionConfig)
         visualProjection = Linear(config.visionConfig.hiddenSize, config.projectionDim, bias: false)
         textProjection = Linear(config.textConfig.hiddenSize, config.projectionDim, bias: false)
         logitScale = Tensor.full([], config.logitScaleInitValue)
@@ -51,7 +52,7 @@ public final class CLIPModel: Module, ConfiguredModel {
             setNormal(textProjection.weight, std: f / Double(config.textConfig.hiddenSize).squareRoot())
         }
         if let audio = config.audioConfig {
-            try attachAudioTower(buildAudioTower(audio, source: "config.audio_config", initialization: initialization))
+            try attachAudioTower(Wav2Vec2Model(config: audio, initialization: initialization))
         }
     }
 

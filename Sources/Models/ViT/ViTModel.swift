@@ -25,12 +25,13 @@ public final class ViTModel: Module, ConfiguredModel {
     /// A ViT, without the pooling layer when it is only a backbone (`ViTForImageClassification`,
     /// the Fusion model).
     public init(config: ViTConfig, addPoolingLayer: Bool, initialization: WeightInitialization = .huggingFace) throws {
+        try config.validated(source: "ViTModel")
         self.config = config
         embeddings = ViTEmbeddings(config)
-        layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try ViTLayer(config) })
+        layers = ModuleList((0..<config.numHiddenLayers).map { _ in ViTLayer(config) })
         layernorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
         pooler = addPoolingLayer ? Linear(config.hiddenSize, config.poolerOutputSize ?? config.hiddenSize) : nil
-        poolerActivation = try Activation(config: config.poolerAct)
+        poolerActivation = config.poolerAct
         super.init()
         register(child: "embeddings", embeddings)
         register(child: "encoder", Scope("ViTEncoder", ["layer": layers]))
@@ -55,13 +56,7 @@ public final class ViTModel: Module, ConfiguredModel {
 
     /// Images `[N, C, S, S]` → `last_hidden_state` `[N, P+1, D]` (after the final LayerNorm).
     func encode(_ images: Tensor, hiddenStates: inout HiddenStates) throws -> Tensor {
-        var x = try embeddings(images)
-        for layer in layers.items {
-            hiddenStates.append(x)
-            x = try layer(x)
-        }
-        hiddenStates.append(x)
-        return try layernorm(x)
+        try layernorm(runLayers(layers, embeddings(images), hiddenStates: &hiddenStates) { try $0($1) })
     }
 
     /// The per-image pooled embedding `[N, Dp]`: `act(pooler.dense(h[:, 0]))`.

@@ -10,12 +10,12 @@ public final class Wav2Vec2Attention: Module {
     /// Dropout on the attention probabilities (`attention_dropout`).
     public let dropout: Double
 
-    init(config: Wav2Vec2Config, generator: RandomGenerator) {
-        let d = config.hiddenSize, std = config.initializerRange
-        kProj = Wav2Vec2Init.linear(d, d, std: std, generator: generator)
-        vProj = Wav2Vec2Init.linear(d, d, std: std, generator: generator)
-        qProj = Wav2Vec2Init.linear(d, d, std: std, generator: generator)
-        outProj = Wav2Vec2Init.linear(d, d, std: std, generator: generator)
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
+        let d = config.hiddenSize
+        kProj = weights.linear(d, d)
+        vProj = weights.linear(d, d)
+        qProj = weights.linear(d, d)
+        outProj = weights.linear(d, d)
         heads = config.numAttentionHeads
         dropout = config.attentionDropout
         super.init()
@@ -51,13 +51,11 @@ public final class Wav2Vec2FeedForward: Module {
     /// `hidden_act`.
     public let activation: Activation
 
-    init(config: Wav2Vec2Config, generator: RandomGenerator) {
-        let std = config.initializerRange
-        intermediateDropout = Dropout(config.activationDropout, generator: generator)
-        intermediateDense = Wav2Vec2Init.linear(
-            config.hiddenSize, config.intermediateSize, std: std, generator: generator)
-        outputDense = Wav2Vec2Init.linear(config.intermediateSize, config.hiddenSize, std: std, generator: generator)
-        outputDropout = Dropout(config.hiddenDropout, generator: generator)
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
+        intermediateDropout = Dropout(config.activationDropout, generator: weights.generator)
+        intermediateDense = weights.linear(config.hiddenSize, config.intermediateSize)
+        outputDense = weights.linear(config.intermediateSize, config.hiddenSize)
+        outputDropout = Dropout(config.hiddenDropout, generator: weights.generator)
         activation = config.hiddenAct
         super.init()
         register(child: "intermediate_dropout", intermediateDropout)
@@ -93,11 +91,11 @@ public final class Wav2Vec2EncoderLayer: Module {
     /// Pre-norm (stable) rather than post-norm.
     public let preNorm: Bool
 
-    init(config: Wav2Vec2Config, generator: RandomGenerator) {
-        attention = Wav2Vec2Attention(config: config, generator: generator)
-        dropout = Dropout(config.hiddenDropout, generator: generator)
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
+        attention = Wav2Vec2Attention(config: config, weights: weights)
+        dropout = Dropout(config.hiddenDropout, generator: weights.generator)
         layerNorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
-        feedForward = Wav2Vec2FeedForward(config: config, generator: generator)
+        feedForward = Wav2Vec2FeedForward(config: config, weights: weights)
         finalLayerNorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
         preNorm = config.doStableLayerNorm
         super.init()

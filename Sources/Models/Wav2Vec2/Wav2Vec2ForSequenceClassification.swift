@@ -10,7 +10,7 @@ import TensorCore
 ///     logits = classifier(pooled)                   [B, num_labels]
 ///
 /// With int64 `labels [B]` the loss is the cross-entropy (mean over the batch).
-public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
+public final class Wav2Vec2ForSequenceClassification: Module, ConfiguredModel {
     public static let modelType = "wav2vec2"
     /// The encoder (`wav2vec2.*`).
     public let wav2vec2: Wav2Vec2Model
@@ -21,19 +21,27 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
     /// `classifier`: classifier_proj_size → num_labels.
     public let classifier: Linear
 
-    /// A model with Hugging Face's initialisation, drawn from `generator`.
-    public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
-        wav2vec2 = Wav2Vec2Model(config: config, generator: generator)
+    /// The encoder and the classifier, initialised as ``Wav2Vec2Model``.
+    /// - Throws: ``ModelError/config(_:)`` when the configuration fails ``Wav2Vec2Config/validate()``.
+    public init(
+        config: Wav2Vec2Config, initialization: WeightInitialization = .huggingFace, generator: RandomGenerator
+    ) throws {
+        wav2vec2 = try Wav2Vec2Model(config: config, initialization: initialization, generator: generator)
         let states = config.numHiddenLayers + 1
         layerWeights = config.useWeightedLayerSum ? Tensor.full([states], 1 / Double(states)) : nil
-        let std = config.initializerRange
-        projector = Wav2Vec2Init.linear(config.hiddenSize, config.classifierProjSize, std: std, generator: generator)
-        classifier = Wav2Vec2Init.linear(config.classifierProjSize, config.numLabels, std: std, generator: generator)
+        let weights = Wav2Vec2Init(config, initialization, generator: generator)
+        projector = weights.linear(config.hiddenSize, config.classifierProjSize)
+        classifier = weights.linear(config.classifierProjSize, config.numLabels)
         super.init()
         register(child: "wav2vec2", wav2vec2)
         if let layerWeights { register(parameter: "layer_weights", layerWeights) }
         register(child: "projector", projector)
         register(child: "classifier", classifier)
+    }
+
+    /// A model drawing from the shared generator.
+    public convenience init(config: Wav2Vec2Config, initialization: WeightInitialization) throws {
+        try self.init(config: config, initialization: initialization, generator: .shared)
     }
 
     /// The configuration.
@@ -71,10 +79,7 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
     // MARK: - PretrainedModel
 
     public var architecture: String { "Wav2Vec2ForSequenceClassification" }
-    public var classLabels: ClassLabels? {
-        ClassLabels(names: (0..<config.numLabels).map { config.id2label[$0] ?? "LABEL_\($0)" })
-    }
-    public var configJSON: [String: JSONValue] { Wav2Vec2Keys.configJSON(config, architecture: architecture) }
+    public var classLabels: ClassLabels? { config.labels }
 
     /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits`, `loss`
     /// and, when asked for, `hidden_states.k`.

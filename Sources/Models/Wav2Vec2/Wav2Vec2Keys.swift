@@ -1,7 +1,8 @@
 import NN
 import TensorCore
 
-/// Checkpoint-key and `config.json` rules shared by the three Wav2Vec2 classes (MODELS.md §0, §4).
+/// Checkpoint-key rules shared by the three Wav2Vec2 classes (MODELS.md §0, §4); the old
+/// weight-norm names are renamed before, by ``ModelWeights/currentName(of:)``.
 enum Wav2Vec2Keys {
     /// Top-level names of task heads in Wav2Vec2 checkpoints: `lm_head` (CTC), `projector`,
     /// `classifier`, `layer_weights` (sequence classification), `quantizer`, `project_hid`,
@@ -14,8 +15,6 @@ enum Wav2Vec2Keys {
     ///
     /// - The base-model prefix `wav2vec2.` is stripped, then `prefix` is put back: a bare
     ///   `Wav2Vec2Model` checkpoint loads into a head model and vice versa.
-    /// - Old `weight_norm` names `…conv.weight_g`/`weight_v` become
-    ///   `…conv.parametrizations.weight.original0`/`original1` (the same tensors).
     /// - Heads the model lacks are ignored; so is `masked_spec_embed` when the model has none.
     ///   Other unknown keys are passed through, so loading reports them as unexpected.
     /// - Parameters:
@@ -24,28 +23,11 @@ enum Wav2Vec2Keys {
     static func name(forCheckpointKey key: String, in model: Module, prefix: String, heads ownHeads: Set<String>)
         -> String?
     {
-        var k = key
-        for (old, new) in [
-            ("weight_g", "parametrizations.weight.original0"), ("weight_v", "parametrizations.weight.original1"),
-        ]
-        where k.hasSuffix(".conv." + old) {
-            k = String(k.dropLast(old.count)) + new
-        }
-        let head = String(k.prefix { $0 != "." })
-        if ownHeads.contains(head) { return k }
+        let head = String(key.prefix { $0 != "." })
+        if ownHeads.contains(head) { return key }
         if heads.contains(head) { return nil }
-        if k.hasPrefix("wav2vec2.") { k.removeFirst("wav2vec2.".count) }
+        let k = key.hasPrefix("wav2vec2.") ? String(key.dropFirst("wav2vec2.".count)) : key
         if k == "masked_spec_embed", !model.namedParameters().contains(where: { $0.name == prefix + k }) { return nil }
         return prefix + k
-    }
-
-    /// `config.json` for saving: the config's fields, the class name and the stored dtype.
-    static func configJSON(_ config: Wav2Vec2Config, architecture: String) -> [String: JSONValue] {
-        var json = config.json
-        json["architectures"] = .array([.string(architecture)])
-        // Parameters are float32 whatever dtype the loaded checkpoint had; 4.x named this field torch_dtype.
-        json["torch_dtype"] = nil
-        json["dtype"] = .string("float32")
-        return json
     }
 }

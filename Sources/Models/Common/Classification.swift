@@ -1,3 +1,6 @@
+import NN
+import TensorCore
+
 /// The class labels of a classification head, stored as Hugging Face configs store them:
 /// `id2label` (`{"0": "cat", …}`) and `label2id`, or just `num_labels` in a hand-written config.
 public struct ClassLabels: Codable, Sendable, Equatable {
@@ -22,16 +25,12 @@ public struct ClassLabels: Codable, Sendable, Equatable {
         self.problemType = problemType
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case id2label, label2id, numLabels = "num_labels", problemType = "problem_type"
     }
 
-    /// The labels of a config that has `id2label` or `num_labels`, else nil.
-    static func decodeIfPresent(from decoder: Decoder) throws -> ClassLabels? {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard c.contains(.id2label) || c.contains(.numLabels) else { return nil }
-        return try ClassLabels(from: decoder)
-    }
+    /// The `config.json` fields that hold the labels.
+    static let fieldNames = Set(CodingKeys.allCases.map(\.rawValue))
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -60,9 +59,8 @@ public struct ClassLabels: Codable, Sendable, Equatable {
             }
         } else {
             let n = try c.decode(Int.self, forKey: .numLabels)
-            guard n >= 1 else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .numLabels, in: c, debugDescription: "must be at least 1, got \(n)")
+            do { try ConfigLimits.classes.check(("num_labels", n)) } catch let issue as ConfigIssue {
+                throw DecodingError.dataCorruptedError(forKey: .numLabels, in: c, debugDescription: issue.problem)
             }
             names = (0..<n).map { "LABEL_\($0)" }
         }
@@ -77,5 +75,39 @@ public struct ClassLabels: Codable, Sendable, Equatable {
         try c.encode(
             Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 }), forKey: .label2id)
         try c.encodeIfPresent(problemType, forKey: .problemType)
+    }
+}
+
+/// The loss of a sequence/image classification head, chosen as Hugging Face does: the config's
+/// `problem_type`, or else regression for one label, single-label cross-entropy for integer
+/// labels and multi-label BCE for float labels.
+/// - Parameters:
+///   - logits: `[B, C]`.
+///   - labels: int64 `[B]` class ids, or float `[B, C]` targets (`[B]` for regression).
+func classificationLoss(logits: Tensor, labels: Tensor, problemType: String?, model: String) throws -> Tensor {
+    let classes = logits.shape[1]
+    let kind =
+        problemType
+        ?? (classes == 1
+            ? "regression" : labels.dtype == .int64 ? "single_label_classification" : "multi_label_classification")
+    switch kind {
+    case "regression":
+        let y = labels.converted(to: .float32)
+        if classes == 1 { return try Loss.mse(logits.reshaped([-1]), y.reshaped([-1])) }
+        guard y.shape == logits.shape else {
+            throw ModelError.input("\(model): regression labels must be \(logits.shape), got \(labels.shape)")
+        }
+        return try Loss.mse(logits, y)
+    case "single_label_classification":
+        guard labels.dtype == .int64 else {
+            throw ModelError.input("\(model): labels must be int64 class ids, got \(labels.dtype)")
+        }
+        return try Loss.crossEntropy(logits.reshaped([-1, classes]), labels.reshaped([-1]))
+    default:
+        guard labels.shape == logits.shape else {
+            throw ModelError.input(
+                "\(model): multi-label targets must be \(logits.shape) like the logits, got \(labels.shape)")
+        }
+        return try Loss.bceWithLogits(logits, labels.converted(to: .float32))
     }
 }
