@@ -16,10 +16,10 @@ final class BertEmbeddings: Module {
         paddingIndex = config.padTokenId
         dropout = config.hiddenDropoutProb
         super.init()
-        register(child: "word_embeddings", wordEmbeddings)
-        register(child: "position_embeddings", positionEmbeddings)
-        register(child: "token_type_embeddings", tokenTypeEmbeddings)
-        register(child: "LayerNorm", layerNorm)
+        register([
+            "word_embeddings": wordEmbeddings, "position_embeddings": positionEmbeddings,
+            "token_type_embeddings": tokenTypeEmbeddings, "LayerNorm": layerNorm,
+        ])
     }
 
     override var typeName: String { "BertEmbeddings" }

@@ -94,45 +94,40 @@ public final class BertForSequenceClassification: Module, ConfiguredModel {
     public let config: BertConfig
     /// The backbone (`bert.*`).
     public let bert: BertModel
-    let classifier: Linear
+    let classifier: ClassifierHead
     let dropout: Double
 
     /// Defaults to 2 classes, as Hugging Face, when `config.labels` is nil.
     public init(config: BertConfig, initialization: WeightInitialization) throws {
         var config = config
-        if config.labels == nil { config.labels = ClassLabels(count: 2) }
+        config.labels = config.labels ?? ClassLabels(count: 2)
         self.config = config
         bert = try BertModel(config: config, initialization: initialization)
-        classifier = Linear(config.hiddenSize, config.labels!.count)
+        classifier = ClassifierHead(
+            width: config.hiddenSize, labels: config.labels!, std: config.initializerRange,
+            initialization: initialization)
         dropout = config.classifierDropout ?? config.hiddenDropoutProb
         super.init()
-        register(child: "bert", bert)
-        register(child: "classifier", classifier)
-        if initialization == .huggingFace { initializeWeights(of: classifier, std: config.initializerRange) }
+        register(["bert": bert, "classifier": classifier.linear])
     }
 
     public var architecture: String { "BertForSequenceClassification" }
     public var classLabels: ClassLabels? { config.labels }
     public override var typeName: String { "BertForSequenceClassification" }
-    public override var summaryDetail: String { counted(config.labels!.count, "class", plural: "classes") }
+    public override var summaryDetail: String { classifier.summary }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
         let (_, pooled) = try bert.encode(input, hiddenStates: &hidden)
-        let logits = try classifier(pooled!.dropout(p: dropout, training: isTraining))
-        var outputs = ["logits": logits]
-        if let labels = input["labels"] {
-            outputs["loss"] = try classificationLoss(
-                logits: logits, labels: labels, problemType: config.labels!.problemType, model: typeName)
-        }
+        var outputs = try classifier.outputs(
+            pooled!.dropout(p: dropout, training: isTraining), labels: input["labels"], model: typeName)
         try hidden.write(into: &outputs)
         return outputs
     }
 
     /// Keeps `bert.*` and `classifier.*`; adds `bert.` to a bare BertModel checkpoint's keys.
     public func parameterName(forCheckpointKey key: String) -> String? {
-        if key.hasPrefix("classifier.") { return key }
-        return bert.parameterName(forCheckpointKey: key).map { "bert." + $0 }
+        ClassifierHead.parameterName(key, backbone: "bert.", bert.parameterName(forCheckpointKey:))
     }
 }
 

@@ -39,10 +39,10 @@ public final class CLIPModel: Module, ConfiguredModel {
         textProjection = Linear(config.textConfig.hiddenSize, config.projectionDim, bias: false)
         logitScale = Tensor.full([], config.logitScaleInitValue)
         super.init()
-        register(child: "text_model", textModel)
-        register(child: "vision_model", visionModel)
-        register(child: "visual_projection", visualProjection)
-        register(child: "text_projection", textProjection)
+        register([
+            "text_model": textModel, "vision_model": visionModel, "visual_projection": visualProjection,
+            "text_projection": textProjection,
+        ])
         register(parameter: "logit_scale", logitScale)
         if initialization == .huggingFace {
             textModel.resetParameters()

@@ -111,3 +111,38 @@ func classificationLoss(logits: Tensor, labels: Tensor, problemType: String?, mo
         return try Loss.bceWithLogits(logits, labels.converted(to: .float32))
     }
 }
+
+/// The linear classification head (`classifier.*`) of Hugging Face's `…ForSequenceClassification`
+/// and `…ForImageClassification` over a backbone's pooled features: its initialisation, logits and
+/// loss, and its checkpoint keys beside the backbone's.
+struct ClassifierHead {
+    let linear: Linear
+    let labels: ClassLabels
+
+    /// `width` → `labels.count`, with Hugging Face's N(0, std²) weight and zero bias from scratch.
+    init(width: Int, labels: ClassLabels, std: Double, initialization: WeightInitialization) {
+        self.labels = labels
+        linear = Linear(width, labels.count)
+        if initialization == .huggingFace { initializeWeights(of: linear, std: std) }
+    }
+
+    /// `logits` `[B, num_labels]` of `features` `[B, D]`, and `loss` when `labels` are given.
+    func outputs(_ features: Tensor, labels: Tensor?, model: String) throws -> [String: Tensor] {
+        let logits = try linear(features)
+        var outputs = ["logits": logits]
+        if let labels {
+            outputs["loss"] = try classificationLoss(
+                logits: logits, labels: labels, problemType: self.labels.problemType, model: model)
+        }
+        return outputs
+    }
+
+    /// "3 classes", for the model's summary.
+    var summary: String { counted(labels.count, "class", plural: "classes") }
+
+    /// The parameter a checkpoint key loads into: `classifier.*` as is, the rest through the
+    /// backbone's rules under its prefix (`vit.`), so a bare backbone checkpoint loads too.
+    static func parameterName(_ key: String, backbone prefix: String, _ backbone: (String) -> String?) -> String? {
+        key.hasPrefix("classifier.") ? key : backbone(key).map { prefix + $0 }
+    }
+}

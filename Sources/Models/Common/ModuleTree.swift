@@ -12,10 +12,18 @@ final class Scope: Module {
     init(_ label: String, _ children: KeyValuePairs<String, Module>) {
         self.label = label
         super.init()
-        for (name, child) in children { register(child: name, child) }
+        register(children)
     }
 
     override var typeName: String { label }
+}
+
+extension Module {
+    /// Registers `children` under their names, in this order (the order of the module tree, of
+    /// the parameters and of the initial weights drawn over them).
+    func register(_ children: KeyValuePairs<String, Module>) {
+        for (name, child) in children { register(child: name, child) }
+    }
 }
 
 /// "1 layer", "12 layers", "3 classes": counts in model summaries.

@@ -52,10 +52,10 @@ final class UNITERAudioEmbeddings: Module {
         layerNorm = LayerNorm(d, eps: config.layerNormEps)
         dropout = config.hiddenDropoutProb
         super.init()
-        register(child: "audio_linear", audioLinear)
-        register(child: "audio_layer_norm", audioLayerNorm)
-        register(child: "token_type_embedding", tokenType)
-        register(child: "LayerNorm", layerNorm)
+        register([
+            "audio_linear": audioLinear, "audio_layer_norm": audioLayerNorm, "token_type_embedding": tokenType,
+            "LayerNorm": layerNorm,
+        ])
     }
 
     override var typeName: String { "UNITERAudioEmbeddings" }

@@ -139,9 +139,7 @@ final class UNITERClassifierHead: Module {
         output = Linear(2 * d, classes)
         self.classes = classes
         super.init()
-        register(child: "0", dense)
-        register(child: "2", layerNorm)
-        register(child: "3", output)
+        register(["0": dense, "2": layerNorm, "3": output])
     }
 
     override var typeName: String { "UNITERClassifierHead" }

@@ -99,25 +99,25 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
     public let config: ViTConfig
     /// The backbone (`vit.*`).
     public let vit: ViTModel
-    let classifier: Linear
+    let classifier: ClassifierHead
 
     /// Needs `config.labels` for the class count; defaults to 2 classes as Hugging Face.
     public init(config: ViTConfig, initialization: WeightInitialization) throws {
         var config = config
-        if config.labels == nil { config.labels = ClassLabels(count: 2) }
+        config.labels = config.labels ?? ClassLabels(count: 2)
         self.config = config
         vit = try ViTModel(config: config, addPoolingLayer: false, initialization: initialization)
-        classifier = Linear(config.hiddenSize, config.labels!.count)
+        classifier = ClassifierHead(
+            width: config.hiddenSize, labels: config.labels!, std: config.initializerRange,
+            initialization: initialization)
         super.init()
-        register(child: "vit", vit)
-        register(child: "classifier", classifier)
-        if initialization == .huggingFace { initializeWeights(of: classifier, std: config.initializerRange) }
+        register(["vit": vit, "classifier": classifier.linear])
     }
 
     public var architecture: String { "ViTForImageClassification" }
     public var classLabels: ClassLabels? { config.labels }
     public override var typeName: String { "ViTForImageClassification" }
-    public override var summaryDetail: String { counted(config.labels!.count, "class", plural: "classes") }
+    public override var summaryDetail: String { classifier.summary }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         let vision = try VisionInput(
@@ -125,12 +125,8 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
             imageSize: config.imageSize, model: typeName)
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
         let last = try vit.encode(vision.images, hiddenStates: &hidden)
-        let logits = try classifier(vision.pooled(last.select(axis: 1, index: 0)))
-        var outputs = ["logits": logits]
-        if let labels = input["labels"] {
-            outputs["loss"] = try classificationLoss(
-                logits: logits, labels: labels, problemType: config.labels!.problemType, model: typeName)
-        }
+        var outputs = try classifier.outputs(
+            vision.pooled(last.select(axis: 1, index: 0)), labels: input["labels"], model: typeName)
         try hidden.write(into: &outputs, vision.perFrame)
         return outputs
     }
@@ -138,7 +134,6 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
     /// Keeps `vit.*` and `classifier.*`, adds `vit.` to a bare ViTModel checkpoint's keys, and
     /// drops the pooler this model lacks.
     public func parameterName(forCheckpointKey key: String) -> String? {
-        if key.hasPrefix("classifier.") { return key }
-        return vit.parameterName(forCheckpointKey: key).map { "vit." + $0 }
+        ClassifierHead.parameterName(key, backbone: "vit.", vit.parameterName(forCheckpointKey:))
     }
 }

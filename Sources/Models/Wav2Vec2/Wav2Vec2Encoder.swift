@@ -36,10 +36,7 @@ public final class Wav2Vec2Encoder: Module {
         layerdrop = config.layerdrop
         generator = weights.generator
         super.init()
-        register(child: "pos_conv_embed", posConvEmbed)
-        register(child: "layer_norm", layerNorm)
-        register(child: "dropout", dropout)
-        register(child: "layers", layers)
+        register(["pos_conv_embed": posConvEmbed, "layer_norm": layerNorm, "dropout": dropout, "layers": layers])
     }
 
     public override var typeName: String { preNorm ? "Wav2Vec2EncoderStableLayerNorm" : "Wav2Vec2Encoder" }

@@ -99,9 +99,7 @@ public final class Wav2Vec2FeatureProjection: Module {
         projection = Linear(width, config.hiddenSize, generator: weights.generator)
         dropout = Dropout(config.featProjDropout, generator: weights.generator)
         super.init()
-        register(child: "layer_norm", layerNorm)
-        register(child: "projection", projection)
-        register(child: "dropout", dropout)
+        register(["layer_norm": layerNorm, "projection": projection, "dropout": dropout])
     }
 
     /// `features [B, T', C]` → (`hidden [B, T', D]`, `normed [B, T', C]`); the normed features are

@@ -8,7 +8,7 @@ import TensorCore
 /// (padding with `pad_token_id` works too); the blank is `pad_token_id`; each item's input
 /// length is `frameCount(Σ attention_mask[b])` (all frames without a mask); reduction and
 /// zero-infinity come from `ctc_loss_reduction` and `ctc_zero_infinity`.
-public final class Wav2Vec2ForCTC: Module, ConfiguredModel {
+public final class Wav2Vec2ForCTC: Module, Wav2Vec2HeadModel {
     public static let modelType = "wav2vec2"
     /// The encoder (`wav2vec2.*`).
     public let wav2vec2: Wav2Vec2Model
@@ -31,18 +31,8 @@ public final class Wav2Vec2ForCTC: Module, ConfiguredModel {
         dropout = Dropout(config.finalDropout, generator: generator)
         lmHead = Wav2Vec2Init(config, initialization, generator: generator).linear(config.hiddenSize, vocab)
         super.init()
-        register(child: "wav2vec2", wav2vec2)
-        register(child: "dropout", dropout)
-        register(child: "lm_head", lmHead)
+        register(["wav2vec2": wav2vec2, "dropout": dropout, "lm_head": lmHead])
     }
-
-    /// A model drawing from the shared generator.
-    public convenience init(config: Wav2Vec2Config, initialization: WeightInitialization) throws {
-        try self.init(config: config, initialization: initialization, generator: .shared)
-    }
-
-    /// The configuration.
-    public var config: Wav2Vec2Config { wav2vec2.config }
 
     /// Runs the model on `inputValues [B, T]`.
     /// - Parameters:
@@ -106,26 +96,8 @@ public final class Wav2Vec2ForCTC: Module, ConfiguredModel {
         }
     }
 
-    /// Stops gradients to the convolutional feature encoder (`freeze_feature_encoder`).
-    public func freezeFeatureEncoder() throws { try wav2vec2.freezeFeatureEncoder() }
-
     // MARK: - PretrainedModel
 
     public var architecture: String { "Wav2Vec2ForCTC" }
-
-    /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits`, `loss`
-    /// and, when asked for, `hidden_states.k`.
-    public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let (logits, loss, encoder) = try self(
-            input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
-            labels: input["labels"], outputHiddenStates: input.outputHiddenStates)
-        var out = ["logits": logits]
-        out["loss"] = loss
-        encoder.writeHiddenStates(into: &out)
-        return out
-    }
-
-    public func parameterName(forCheckpointKey key: String) -> String? {
-        Wav2Vec2Keys.name(forCheckpointKey: key, in: self, prefix: "wav2vec2.", heads: ["lm_head"])
-    }
+    public var headNames: Set<String> { ["lm_head"] }
 }

@@ -10,7 +10,7 @@ import TensorCore
 ///     logits = classifier(pooled)                   [B, num_labels]
 ///
 /// With int64 `labels [B]` the loss is the cross-entropy (mean over the batch).
-public final class Wav2Vec2ForSequenceClassification: Module, ConfiguredModel {
+public final class Wav2Vec2ForSequenceClassification: Module, Wav2Vec2HeadModel {
     public static let modelType = "wav2vec2"
     /// The encoder (`wav2vec2.*`).
     public let wav2vec2: Wav2Vec2Model
@@ -39,14 +39,6 @@ public final class Wav2Vec2ForSequenceClassification: Module, ConfiguredModel {
         register(child: "classifier", classifier)
     }
 
-    /// A model drawing from the shared generator.
-    public convenience init(config: Wav2Vec2Config, initialization: WeightInitialization) throws {
-        try self.init(config: config, initialization: initialization, generator: .shared)
-    }
-
-    /// The configuration.
-    public var config: Wav2Vec2Config { wav2vec2.config }
-
     /// Classifies `inputValues [B, T]`.
     /// - Parameters:
     ///   - attentionMask: `[B, T]`, 1 for real samples; pooling then covers only valid frames.
@@ -69,9 +61,6 @@ public final class Wav2Vec2ForSequenceClassification: Module, ConfiguredModel {
         return (logits, try Loss.crossEntropy(logits, labels.reshaped([-1])), out)
     }
 
-    /// Stops gradients to the convolutional feature encoder (`freeze_feature_encoder`).
-    public func freezeFeatureEncoder() throws { try wav2vec2.freezeFeatureEncoder() }
-
     /// Stops gradients to the whole encoder; only the projector and classifier (and the layer
     /// weights) train (`freeze_base_model`).
     public func freezeBaseModel() throws { try freeze("wav2vec2") }
@@ -80,22 +69,7 @@ public final class Wav2Vec2ForSequenceClassification: Module, ConfiguredModel {
 
     public var architecture: String { "Wav2Vec2ForSequenceClassification" }
     public var classLabels: ClassLabels? { config.labels }
-
-    /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits`, `loss`
-    /// and, when asked for, `hidden_states.k`.
-    public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let (logits, loss, encoder) = try self(
-            input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
-            labels: input["labels"], outputHiddenStates: input.outputHiddenStates)
-        var out = ["logits": logits]
-        out["loss"] = loss
-        if input.outputHiddenStates { encoder.writeHiddenStates(into: &out) }
-        return out
-    }
-
-    public func parameterName(forCheckpointKey key: String) -> String? {
-        Wav2Vec2Keys.name(
-            forCheckpointKey: key, in: self, prefix: "wav2vec2.",
-            heads: layerWeights == nil ? ["projector", "classifier"] : ["projector", "classifier", "layer_weights"])
+    public var headNames: Set<String> {
+        layerWeights == nil ? ["projector", "classifier"] : ["projector", "classifier", "layer_weights"]
     }
 }

@@ -47,9 +47,7 @@ public final class Wav2Vec2Model: Module, ConfiguredModel, AudioTower {
         encoder = Wav2Vec2Encoder(config: config, weights: weights)
         super.init()
         if let maskedSpecEmbed { register(parameter: "masked_spec_embed", maskedSpecEmbed) }
-        register(child: "feature_extractor", featureExtractor)
-        register(child: "feature_projection", featureProjection)
-        register(child: "encoder", encoder)
+        register(["feature_extractor": featureExtractor, "feature_projection": featureProjection, "encoder": encoder])
     }
 
     /// A model drawing from the shared generator.
