@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Lua
 import Models
 import NN
@@ -72,10 +71,7 @@ extension NNLibrary {
     private static func head(of count: Int, for directory: String, _ overrides: [String: JSONValue]) throws -> [String:
         JSONValue]
     {
-        var config: [String: JSONValue] = [:]
-        if let data = FileManager.default.contents(atPath: directory + "/config.json") {
-            config = (try? JSONDecoder().decode([String: JSONValue].self, from: data)) ?? [:]
-        }
+        let config = (try? Models.readConfig(at: directory + "/config.json")) ?? [:]
         var fields: [String: JSONValue] = ["num_labels": .number(Double(count))]
         var named = false
         if case .object(let names)? = config["id2label"] { named = names.count == count }

@@ -11,7 +11,11 @@ vit:save(huge)
 local file = assert(io.open(huge .. "/config.json", "w"))
 file:write('{"model_type": "vit", "num_hidden_layers": 1000000000}')
 file:close()
-local env = setmetatable({lin = lin, vit = vit, mha = mha, x = tensor.randn(2, 4), huge = huge}, {__index = _G})
+-- and one whose config.json is a folder
+local folder = scratch .. "/folder"
+vit:save(folder .. "/config.json")
+local env = setmetatable({lin = lin, vit = vit, mha = mha, x = tensor.randn(2, 4), huge = huge, folder = folder},
+                         {__index = _G})
 
 local cases = {
     {"nn.Linear()", "[c]:1: bad argument #1 to 'nn.Linear' (number expected, got no value)"},
@@ -109,6 +113,8 @@ local cases = {
     {"nn.Wav2Vec2{conv_dim = {8.5}}", "[c]:1: nn.Wav2Vec2: field 'conv_dim': expected integers, got [8.5]"},
     {"nn.ViT{layer_norm_eps = 0/0}", "[c]:1: nn.ViT: field 'layer_norm_eps': must be a finite number"},
     {"nn.load(huge)", "~/huge/config.json: field 'num_hidden_layers': must be at most 1024 (more than any real model needs), got 1000000000"},
+    {"nn.load(folder)", "~/folder/config.json: not a regular file"},
+    {"nn.load(folder, {num_labels = 3})", "~/folder/config.json: not a regular file"},
     {"nn.Fusion{vision = {}}", "[c]:1: nn.Fusion: missing required field 'audio' (a ViT configuration table or model)"},
     {"nn.Fusion{vision = {}, audio = {}}", "[c]:1: nn.Fusion: missing required field 'num_labels' (or id2label)"},
     {"nn.Fusion{vision = {}, audio = {}, num_labels = 2, fusion = 'sum'}", "[c]:1: nn.Fusion: field 'fusion': expected one of \"concat\", \"attention\", got \"sum\""},

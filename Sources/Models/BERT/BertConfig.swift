@@ -2,21 +2,17 @@ import NN
 
 /// A BERT configuration with Hugging Face's `config.json` field names and defaults
 /// (MODELS.md §5; `BertConfig` in transformers). UNITER reads the same fields. Properties are the
-/// fields in lowerCamelCase (`hidden_size` → ``hiddenSize``); reading and writing are
+/// fields in lowerCamelCase (`vocab_size` → ``vocabSize``); reading and writing are
 /// ``ModelConfig``'s.
-public struct BertConfig: ModelConfig {
+public struct BertConfig: EncoderConfig {
     public var vocabSize = 30522
-    public var hiddenSize = 768
-    public var numHiddenLayers = 12
-    public var numAttentionHeads = 12
-    public var intermediateSize = 3072
-    public var hiddenAct = Activation.gelu
+    /// `hidden_size`, `num_hidden_layers`, `num_attention_heads`, `intermediate_size`, `hidden_act`,
+    /// `layer_norm_eps`, `initializer_range`.
+    public var encoder = EncoderFields()
     public var hiddenDropoutProb = 0.1
     public var attentionProbsDropoutProb = 0.1
     public var maxPositionEmbeddings = 512
     public var typeVocabSize = 2
-    public var initializerRange = 0.02
-    public var layerNormEps = 1e-12
     /// The `[PAD]` id: its embedding row starts at zero and receives no gradient.
     public var padTokenId: Int? = 0
     /// Dropout before the sequence classifier; nil means `hidden_dropout_prob`.
@@ -34,19 +30,15 @@ public struct BertConfig: ModelConfig {
     public init() {}
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case vocabSize = "vocab_size", hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers"
-        case numAttentionHeads = "num_attention_heads", intermediateSize = "intermediate_size", hiddenAct = "hidden_act"
+        case vocabSize = "vocab_size", encoder
         case hiddenDropoutProb = "hidden_dropout_prob", attentionProbsDropoutProb = "attention_probs_dropout_prob"
         case maxPositionEmbeddings = "max_position_embeddings", typeVocabSize = "type_vocab_size"
-        case initializerRange = "initializer_range", layerNormEps = "layer_norm_eps", padTokenId = "pad_token_id"
+        case padTokenId = "pad_token_id"
         case classifierDropout = "classifier_dropout", positionEmbeddingType = "position_embedding_type"
         case isDecoder = "is_decoder", labels, extra
     }
 
     public func validate() throws {
-        try checkEncoder(
-            hiddenSize: hiddenSize, intermediateSize: intermediateSize, layers: numHiddenLayers,
-            heads: numAttentionHeads)
         try ConfigLimits.tableRows.check(
             ("vocab_size", vocabSize), ("max_position_embeddings", maxPositionEmbeddings),
             ("type_vocab_size", typeVocabSize))
@@ -61,10 +53,8 @@ public struct BertConfig: ModelConfig {
     }
 
     public var parameterCount: Double {
-        let d = Double(hiddenSize)
+        let d = Double(encoder.hiddenSize)
         let embeddings = Double(vocabSize + maxPositionEmbeddings + typeVocabSize + 2) * d
-        let encoder = encoderParameters(
-            hiddenSize: hiddenSize, intermediateSize: intermediateSize, layers: numHiddenLayers)
-        return embeddings + encoder + d * (d + 1) + Double(labels?.count ?? 2) * (d + 1)
+        return embeddings + encoder.parameterCount + d * (d + 1) + Double(labels?.count ?? 2) * (d + 1)
     }
 }

@@ -22,8 +22,6 @@ final class BertEmbeddings: Module {
         ])
     }
 
-    override var typeName: String { "BertEmbeddings" }
-
     /// `LN(word[ids] + token_type[types] + position[positions])` → `[B, L, D]`. Positions
     /// default to `0..<L` and token types to 0.
     func callAsFunction(_ ids: Tensor, tokenTypes: Tensor?, positions: Tensor?, model: String) throws -> Tensor {
@@ -74,8 +72,6 @@ final class BertLayer: Module {
         register(child: "intermediate", Scope("BertIntermediate", ["dense": feedForward.up]))
         register(child: "output", Scope("BertOutput", ["dense": feedForward.down, "LayerNorm": outputNorm]))
     }
-
-    override var typeName: String { "BertLayer" }
 
     /// `[B, L, D]` with an additive key mask broadcasting to `[B, H, L, L]` → `[B, L, D]`.
     func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {

@@ -34,7 +34,6 @@ public final class BertModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "BertModel" }
-    public override var typeName: String { "BertModel" }
     public override var summaryDetail: String {
         "vocab \(config.vocabSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
@@ -113,7 +112,6 @@ public final class BertForSequenceClassification: Module, ConfiguredModel {
 
     public var architecture: String { "BertForSequenceClassification" }
     public var classLabels: ClassLabels? { config.labels }
-    public override var typeName: String { "BertForSequenceClassification" }
     public override var summaryDetail: String { classifier.summary }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {

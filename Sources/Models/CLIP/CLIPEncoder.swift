@@ -24,8 +24,6 @@ final class CLIPEncoderLayer: Module {
         register(child: "layer_norm2", layerNorm2)
     }
 
-    override var typeName: String { "CLIPEncoderLayer" }
-
     /// `[B, L, D]` with an optional additive mask broadcasting to `[B, H, L, L]`.
     func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
         let x1 = try x + attention(layerNorm1(x), mask: mask, training: isTraining)

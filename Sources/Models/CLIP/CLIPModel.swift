@@ -57,7 +57,6 @@ public final class CLIPModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "CLIPModel" }
-    public override var typeName: String { "CLIPModel" }
     public override var summaryDetail: String {
         "\(config.projectionDim)-d shared space" + (audioModel == nil ? "" : ", with audio")
     }

@@ -30,7 +30,6 @@ final class CLIPTextTransformer: Module {
         for layer in layers.items { layer.resetParameters(config) }
     }
 
-    override var typeName: String { "CLIPTextTransformer" }
     override var summaryDetail: String {
         "vocab \(config.vocabSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }

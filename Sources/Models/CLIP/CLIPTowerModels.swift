@@ -24,7 +24,6 @@ public final class CLIPTextModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "CLIPTextModel" }
-    public override var typeName: String { "CLIPTextModel" }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
@@ -65,7 +64,6 @@ public final class CLIPVisionModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "CLIPVisionModel" }
-    public override var typeName: String { "CLIPVisionModel" }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         let vision = try VisionInput(

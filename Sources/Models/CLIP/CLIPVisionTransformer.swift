@@ -42,7 +42,6 @@ final class CLIPVisionTransformer: Module {
         for layer in layers.items { layer.resetParameters(config) }
     }
 
-    override var typeName: String { "CLIPVisionTransformer" }
     override var summaryDetail: String {
         "\(config.imageSize)px/\(config.patchSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }

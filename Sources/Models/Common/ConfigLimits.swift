@@ -47,23 +47,6 @@ extension ClosedRange<Int> {
     }
 }
 
-/// The checks every transformer encoder's fields share: widths, the layer count, and a head count
-/// that divides the width.
-func checkEncoder(hiddenSize: Int, intermediateSize: Int, layers: Int, heads: Int) throws {
-    try ConfigLimits.width.check(("hidden_size", hiddenSize), ("intermediate_size", intermediateSize))
-    try ConfigLimits.layers.check(("num_hidden_layers", layers))
-    guard heads >= 1, hiddenSize % heads == 0 else {
-        throw ConfigIssue("num_attention_heads", "hidden size \(hiddenSize) is not a multiple of \(heads) heads")
-    }
-}
-
-/// The parameters of `layers` transformer layers of width D and feed-forward width I: four D×D
-/// projections, the two feed-forward matrices, their biases and two LayerNorms each.
-func encoderParameters(hiddenSize: Int, intermediateSize: Int, layers: Int) -> Double {
-    let (d, i) = (Double(hiddenSize), Double(intermediateSize))
-    return Double(layers) * (4 * d * d + 2 * d * i + 9 * d + i)
-}
-
 extension ModelConfig {
     /// Refuses a configuration whose float32 parameters alone would not fit in this machine's
     /// memory: building it could only fail, after allocating for a long time.

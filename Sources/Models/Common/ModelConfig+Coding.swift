@@ -53,8 +53,10 @@ extension ModelConfig {
                 extra[key] = value
             }
         }
-        for (member, type) in flattenedConfigs {
-            fields[member] = try type.internalForm(of: .object(flattened[member] ?? [:]), context)
+        for (member, type) in flattenedConfigs {  // the given fields over this type's defaults for the member
+            let defaults = type.externalForm(fields[member] ?? .null)
+            fields[member] = try type.internalForm(
+                of: .object(defaults.merging(flattened[member] ?? [:]) { $1 }), context)
         }
         if labelled { fields["labels"] = encodedJSON(try decode(ClassLabels.self, from: .object(labels), context)) }
         if keepsExtra { fields["extra"] = .object(extra) }

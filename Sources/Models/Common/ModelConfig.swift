@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FoundationEssentials
 import NN
 
@@ -100,9 +103,16 @@ extension ModelConfig {
     }
 }
 
-/// Reads a JSON object from a file, naming the file in errors.
+/// Reads a JSON object from a file, naming the file in errors. Only a regular file of at most
+/// 16 MiB is read (a `config.json` is a few kilobytes): a device, a FIFO or a folder would never
+/// end or never open.
 func readJSONObject(_ path: String) throws -> [String: JSONValue] {
-    guard FileManager.default.fileExists(atPath: path) else { throw ModelError.config("\(path): no such file") }
+    var info = stat()
+    guard stat(path, &info) == 0 else { throw ModelError.config("\(path): no such file") }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { throw ModelError.config("\(path): not a regular file") }
+    guard info.st_size <= 16 << 20 else {
+        throw ModelError.config("\(path): \(info.st_size) bytes, more than the 16 MiB a configuration may have")
+    }
     let data: Data
     do { data = try Data(contentsOf: URL(filePath: path)) } catch {
         throw ModelError.config("\(path): cannot read the file (\(error))")

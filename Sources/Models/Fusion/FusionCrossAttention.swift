@@ -24,8 +24,6 @@ final class FusionCrossAttention: Module {
         ])
     }
 
-    override var typeName: String { "FusionCrossAttention" }
-
     /// - Parameters:
     ///   - frames: per-frame vision embeddings `[B, T, Dv]`.
     ///   - audio: audio frames `[B, T', Da]` and their valid-frame mask.

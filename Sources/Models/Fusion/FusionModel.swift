@@ -73,7 +73,6 @@ public final class FusionModel: Module, ConfiguredModel {
     public var classLabels: ClassLabels? { config.labels }
     /// `config.json`'s fields, the audio tower's own configuration under `audio`.
     public var configJSON: [String: JSONValue] { hostConfigJSON(config.json, tower: audio, field: "audio") }
-    public override var typeName: String { "FusionModel" }
     public override var summaryDetail: String {
         "\(config.fusion.rawValue), " + counted(config.labels.count, "class", plural: "classes")
     }

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Writes `config.json` text as transformers does: two-space indentation, sorted keys, and
 /// floats that stay floats — transformers 5.24's strict configs reject an integer in a float
 /// field, so an integral value in one of ``floatFields`` is written `1.0`, not `1`.
@@ -49,21 +51,11 @@ enum ConfigWriter {
         return "\(n)"  // Swift prints the shortest text that reads back exactly (2.6592, 1e-12)
     }
 
+    /// A JSON string literal (quotes, backslashes and control characters escaped, `/` and
+    /// non-ASCII text as they are).
     private static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return String(decoding: try! encoder.encode(s), as: UTF8.self)  // a string always encodes
     }
 }

@@ -41,6 +41,11 @@ public enum Models {
         return try make(family.modelClass(for: json), json, source, initialization, rejectingUnknownFields)
     }
 
+    /// The fields of the `config.json` at `path` (a regular file of at most 16 MiB).
+    /// - Throws: ``ModelError/config(_:)`` naming the file: missing, not a regular file, too
+    ///   large, not a JSON object.
+    public static func readConfig(at path: String) throws -> [String: JSONValue] { try readJSONObject(path) }
+
     /// Reads a Hugging Face model folder: builds the architecture `config.json` names and loads
     /// its weights (see ``PretrainedModel/loadCheckpoint(directory:strict:)``). The model is
     /// returned in evaluation mode, as `from_pretrained` does.

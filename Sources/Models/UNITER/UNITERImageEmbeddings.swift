@@ -24,8 +24,6 @@ final class UNITERImageEmbeddings: Module {
         ])
     }
 
-    override var typeName: String { "UNITERImageEmbeddings" }
-
     /// `features [B, K, img_dim]`, `boxes [B, K, 7]` and the image token-type row `[D]` →
     /// `[B, K, D]`.
     func callAsFunction(features: Tensor, boxes: Tensor, typeEmbedding: Tensor) throws -> Tensor {

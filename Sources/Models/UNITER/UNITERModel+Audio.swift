@@ -58,8 +58,6 @@ final class UNITERAudioEmbeddings: Module {
         ])
     }
 
-    override var typeName: String { "UNITERAudioEmbeddings" }
-
     /// Frames `[B, T', Da]` → tokens `[B, T', D]`.
     func callAsFunction(_ frames: Tensor) throws -> Tensor {
         let type = try tokenType.weight.select(axis: 0, index: 0)

@@ -62,7 +62,6 @@ public final class UNITERModel: Module, ConfiguredModel {
     /// The classification head's classes (UNITER's VQA head), when it has one; the ITM head's
     /// two classes are not counted.
     public var classLabels: ClassLabels? { head == nil ? nil : config.bert.labels }
-    public override var typeName: String { "UNITERModel" }
     public override var summaryDetail: String {
         "\(encoderShape(width: config.bert.hiddenSize, layers: config.bert.numHiddenLayers, heads: config.bert.numAttentionHeads)), \(config.imgDim)-d regions"
             + (head.map { ", " + counted($0.classes, "class", plural: "classes") } ?? "")
@@ -141,8 +140,6 @@ final class UNITERClassifierHead: Module {
         super.init()
         register(["0": dense, "2": layerNorm, "3": output])
     }
-
-    override var typeName: String { "UNITERClassifierHead" }
 
     /// `[B, D]` → `[B, C]`.
     func callAsFunction(_ pooled: Tensor) throws -> Tensor { try output(layerNorm(dense(pooled).gelu())) }

@@ -20,8 +20,6 @@ final class ViTEmbeddings: Module {
         register(child: "patch_embeddings", Scope("ViTPatchEmbeddings", ["projection": projection]))
     }
 
-    override var typeName: String { "ViTEmbeddings" }
-
     /// `[B, C, S, S]` → `[B, N+1, D]`: patches flattened row-major, the class token in front,
     /// the position table added.
     func callAsFunction(_ images: Tensor) throws -> Tensor {
@@ -62,8 +60,6 @@ final class ViTLayer: Module {
         register(child: "layernorm_before", layernormBefore)
         register(child: "layernorm_after", layernormAfter)
     }
-
-    override var typeName: String { "ViTLayer" }
 
     /// `[B, L, D]` → `[B, L, D]`.
     func callAsFunction(_ x: Tensor) throws -> Tensor {

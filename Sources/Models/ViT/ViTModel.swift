@@ -49,7 +49,6 @@ public final class ViTModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "ViTModel" }
-    public override var typeName: String { "ViTModel" }
     public override var summaryDetail: String {
         "\(config.imageSize)px/\(config.patchSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
@@ -116,7 +115,6 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
 
     public var architecture: String { "ViTForImageClassification" }
     public var classLabels: ClassLabels? { config.labels }
-    public override var typeName: String { "ViTForImageClassification" }
     public override var summaryDetail: String { classifier.summary }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {

@@ -8,7 +8,7 @@ import TensorCore
 /// Properties are the `config.json` fields in lowerCamelCase (`conv_dim` → ``convDim``). Fields
 /// this port does not use (`tdnn_dim`, `num_negatives`, …) are kept in ``extra`` and written back
 /// unchanged, so a load → save round trip preserves the file's meaning for `transformers`.
-public struct Wav2Vec2Config: ModelConfig {
+public struct Wav2Vec2Config: EncoderConfig {
     /// How the convolutional feature encoder normalises (`feat_extract_norm`).
     public enum FeatureNorm: String, NamedChoice {
         /// Base models: a GroupNorm with one group per channel after the first convolution only.
@@ -19,16 +19,13 @@ public struct Wav2Vec2Config: ModelConfig {
 
     /// CTC vocabulary (`lm_head` rows); nil in configs made for pre-training only.
     public var vocabSize: Int? = 32
-    /// Width D of the transformer and of `last_hidden_state`.
-    public var hiddenSize = 768
-    /// Transformer layers.
-    public var numHiddenLayers = 12
-    /// Attention heads (they divide D).
-    public var numAttentionHeads = 12
-    /// Feed-forward width I.
-    public var intermediateSize = 3072
-    /// The feed-forward activation (`hidden_act`).
-    public var hiddenAct = Activation.gelu
+    /// The transformer's shape: `hidden_size` (D, the width of `last_hidden_state`),
+    /// `num_hidden_layers`, `num_attention_heads`, `intermediate_size`, `hidden_act`,
+    /// `layer_norm_eps` (of the transformer LayerNorms and the feature projection's; the
+    /// convolution norms always use 1e-5), `initializer_range` (of the Linear weights).
+    public var encoder = EncoderFields(
+        hiddenSize: 768, numHiddenLayers: 12, numAttentionHeads: 12, intermediateSize: 3072, hiddenAct: .gelu,
+        layerNormEps: 1e-5)
     /// Dropout after attention and feed-forward outputs and on the positional sum (training only).
     public var hiddenDropout = 0.1
     /// Dropout after the feed-forward activation.
@@ -41,11 +38,6 @@ public struct Wav2Vec2Config: ModelConfig {
     public var finalDropout = 0.1
     /// Probability of skipping each encoder layer in training (LayerDrop).
     public var layerdrop = 0.1
-    /// Standard deviation of the normal initialisation of Linear weights.
-    public var initializerRange = 0.02
-    /// Epsilon of the transformer LayerNorms and the feature projection's LayerNorm; the
-    /// convolution norms always use 1e-5.
-    public var layerNormEps = 1e-5
     /// Feature-encoder normalisation: `group` (base) or `layer` (large).
     public var featExtractNorm = FeatureNorm.group
     /// Activation after each convolution and of the positional embedding.
@@ -104,12 +96,10 @@ public struct Wav2Vec2Config: ModelConfig {
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case vocabSize = "vocab_size", hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers"
-        case numAttentionHeads = "num_attention_heads", intermediateSize = "intermediate_size"
-        case hiddenAct = "hidden_act", hiddenDropout = "hidden_dropout", activationDropout = "activation_dropout"
+        case vocabSize = "vocab_size", encoder
+        case hiddenDropout = "hidden_dropout", activationDropout = "activation_dropout"
         case attentionDropout = "attention_dropout", featProjDropout = "feat_proj_dropout"
-        case finalDropout = "final_dropout", layerdrop, initializerRange = "initializer_range"
-        case layerNormEps = "layer_norm_eps", featExtractNorm = "feat_extract_norm"
+        case finalDropout = "final_dropout", layerdrop, featExtractNorm = "feat_extract_norm"
         case featExtractActivation = "feat_extract_activation", convDim = "conv_dim", convStride = "conv_stride"
         case convKernel = "conv_kernel", convBias = "conv_bias", numConvPosEmbeddings = "num_conv_pos_embeddings"
         case numConvPosEmbeddingGroups = "num_conv_pos_embedding_groups", doStableLayerNorm = "do_stable_layer_norm"
@@ -122,9 +112,6 @@ public struct Wav2Vec2Config: ModelConfig {
     /// Checks the sizes, that the convolution lists agree, that the heads and groups divide the
     /// width, and refuses the features this port lacks (`add_adapter`, `adapter_attn_dim`).
     public func validate() throws {
-        try checkEncoder(
-            hiddenSize: hiddenSize, intermediateSize: intermediateSize, layers: numHiddenLayers,
-            heads: numAttentionHeads)
         guard !convDim.isEmpty else {
             throw ConfigIssue("conv_dim", "is empty; the feature encoder needs a convolution")
         }
@@ -141,10 +128,10 @@ public struct Wav2Vec2Config: ModelConfig {
         try ConfigLimits.kernel.check(("num_conv_pos_embeddings", numConvPosEmbeddings))
         try ConfigLimits.width.check(("classifier_proj_size", classifierProjSize))
         try ConfigLimits.tableRows.check(("vocab_size", vocabSize ?? 1))
-        guard numConvPosEmbeddingGroups >= 1, hiddenSize % numConvPosEmbeddingGroups == 0 else {
+        guard numConvPosEmbeddingGroups >= 1, encoder.hiddenSize % numConvPosEmbeddingGroups == 0 else {
             throw ConfigIssue(
                 "num_conv_pos_embedding_groups",
-                "\(numConvPosEmbeddingGroups) does not divide hidden_size \(hiddenSize)")
+                "\(numConvPosEmbeddingGroups) does not divide hidden_size \(encoder.hiddenSize)")
         }
         if extra["add_adapter"] == .bool(true) {
             throw ConfigIssue("add_adapter", "is true; Wav2Vec2 adapters are not supported")
@@ -155,17 +142,15 @@ public struct Wav2Vec2Config: ModelConfig {
     }
 
     public var parameterCount: Double {
-        let d = Double(hiddenSize), channels = [1] + convDim
+        let d = Double(encoder.hiddenSize), channels = [1] + convDim
         let convolutions = zip(channels, zip(convDim, convKernel)).reduce(0.0) { sum, layer in
             sum + Double(layer.0 * layer.1.0 * layer.1.1 + 3 * layer.1.0)
         }
         let projection = Double((convDim.last ?? 0) + 1) * d + Double(2 * (convDim.last ?? 0))
         let positional = d * d / Double(numConvPosEmbeddingGroups) * Double(numConvPosEmbeddings) + d
-        let encoder = encoderParameters(
-            hiddenSize: hiddenSize, intermediateSize: intermediateSize, layers: numHiddenLayers)
         let ctc = Double(vocabSize ?? 0) * (d + 1)
         let classifier = Double(classifierProjSize) * (d + 1 + Double(labels.count))
-        return convolutions + projection + positional + encoder + 3 * d + max(ctc, classifier)
+        return convolutions + projection + positional + encoder.parameterCount + 3 * d + max(ctc, classifier)
     }
 }
 
