@@ -30,6 +30,16 @@ public struct ModelInput {
 
     /// The input `name`, if given.
     public subscript(_ name: String) -> Tensor? { tensors[name] }
+
+    /// What a named input holds, for the checks made before a call (the Lua `nn` library's).
+    public enum Kind: Sendable {
+        /// int64 ids: token, type and position ids, indices, as Hugging Face's tokenizers make them.
+        case ids
+        /// Floating point: pixels, samples, region features.
+        case values
+        /// Any dtype: 0/1 masks (integers, floats, booleans) and labels (int64 ids or float targets).
+        case any
+    }
 }
 
 /// A model that reads and writes Hugging Face checkpoint folders.

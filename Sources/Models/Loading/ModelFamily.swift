@@ -24,6 +24,8 @@ extension Models {
         public let classes: [(architecture: String, type: any ConfiguredModel.Type)]
         /// What the labels of a configuration build.
         public let head: Head
+        /// The inputs the family's models read, by name.
+        public let inputs: [String: ModelInput.Kind]
 
         /// The Lua constructor's name as errors show it (`nn.ViT`).
         public var source: String { "nn.\(constructor ?? modelType)" }
@@ -73,18 +75,23 @@ extension Models {
             summary: "A ViT (ViTModel; ViTForImageClassification with num_labels=) from config.json fields: "
                 + "nn.ViT{image_size=32, patch_size=8, hidden_size=64, num_hidden_layers=2, num_attention_heads=4}",
             classes: [("ViTModel", ViTModel.self), ("ViTForImageClassification", ViTForImageClassification.self)],
-            head: .selects("ViTForImageClassification")),
+            head: .selects("ViTForImageClassification"), inputs: ["pixel_values": .values, "labels": .any]),
         Family(
             modelType: "clip", constructor: "CLIP",
             summary: "A CLIP model from config.json fields (text_config=, vision_config=, projection_dim=; "
                 + "audio_config= adds a Wav2Vec2 voice tower)",
-            classes: [("CLIPModel", CLIPModel.self)], head: .none),
+            classes: [("CLIPModel", CLIPModel.self)], head: .none,
+            inputs: [
+                "input_ids": .ids, "attention_mask": .any, "pixel_values": .values, "input_values": .values,
+                "audio_attention_mask": .any,
+            ]),
         Family(
             modelType: "clip_text_model", constructor: nil, summary: "CLIP's text tower alone",
-            classes: [("CLIPTextModel", CLIPTextModel.self)], head: .none),
+            classes: [("CLIPTextModel", CLIPTextModel.self)], head: .none,
+            inputs: ["input_ids": .ids, "attention_mask": .any]),
         Family(
             modelType: "clip_vision_model", constructor: nil, summary: "CLIP's vision tower alone",
-            classes: [("CLIPVisionModel", CLIPVisionModel.self)], head: .none),
+            classes: [("CLIPVisionModel", CLIPVisionModel.self)], head: .none, inputs: ["pixel_values": .values]),
         Family(
             modelType: "wav2vec2", constructor: "Wav2Vec2",
             summary: "A Wav2Vec2 (Wav2Vec2Model; ForSequenceClassification with num_labels=, "
@@ -93,26 +100,42 @@ extension Models {
                 ("Wav2Vec2Model", Wav2Vec2Model.self), ("Wav2Vec2ForCTC", Wav2Vec2ForCTC.self),
                 ("Wav2Vec2ForSequenceClassification", Wav2Vec2ForSequenceClassification.self),
             ],
-            head: .selects("Wav2Vec2ForSequenceClassification")),
+            head: .selects("Wav2Vec2ForSequenceClassification"),
+            inputs: ["input_values": .values, "attention_mask": .any, "labels": .any]),
         Family(
             modelType: "bert", constructor: "BERT",
             summary: "A BERT (BertModel; BertForSequenceClassification with num_labels=) from config.json fields",
             classes: [
                 ("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self),
             ],
-            head: .selects("BertForSequenceClassification")),
+            head: .selects("BertForSequenceClassification"),
+            inputs: [
+                "input_ids": .ids, "attention_mask": .any, "token_type_ids": .ids, "position_ids": .ids, "labels": .any,
+            ]),
         Family(
             modelType: "uniter", constructor: "UNITER",
             summary:
                 "A UNITER (text + image regions, ITM head; num_labels= adds a classifier, audio_config= audio tokens) "
                 + "from config.json fields",
-            classes: [("UniterModel", UNITERModel.self)], head: .sized),
+            classes: [("UniterModel", UNITERModel.self)], head: .sized,
+            inputs: [
+                "input_ids": .ids, "attention_mask": .any, "token_type_ids": .ids, "position_ids": .ids,
+                "img_feat": .values, "img_pos_feat": .values, "img_attention_mask": .any, "gather_index": .ids,
+                "attn_masks": .any, "labels": .any, "itm_labels": .ids, "input_values": .values,
+                "audio_attention_mask": .any,
+            ]),
         Family(
             modelType: "ember-fusion", constructor: "Fusion",
             summary: "Ember's video + voice classifier: a ViT over the frames and a Wav2Vec2 over the waveform, "
                 + "fused; called with a loader batch {pixel_values=, input_values=, attention_mask=, labels=}",
-            classes: [("EmberFusionModel", FusionModel.self)], head: .sized),
+            classes: [("EmberFusionModel", FusionModel.self)], head: .sized,
+            inputs: ["pixel_values": .values, "input_values": .values, "attention_mask": .any, "labels": .any]),
     ]
+
+    /// Every input some family's models read, by name.
+    public static var inputKinds: [String: ModelInput.Kind] {
+        families.reduce(into: [:]) { kinds, family in kinds.merge(family.inputs) { first, _ in first } }
+    }
 
     /// The family of a `model_type`, if Ember builds it.
     public static func family(modelType: String) -> Family? {
