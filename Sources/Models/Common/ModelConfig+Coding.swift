@@ -40,7 +40,7 @@ extension ModelConfig {
         var flattened: [String: [String: JSONValue]] = [:]
         let own = Set(CodingKeys.allCases.map(\.rawValue)).subtracting(["labels", "extra"])
         let labelled = hasLabels && (json["id2label"] != nil || json["num_labels"] != nil)
-        for (key, value) in json {
+        for (key, value) in json.sorted(by: { $0.key < $1.key }) {  // in order, so the first error is always the same
             if let nested = nestedConfigs[key] {
                 fields[key] = try nested.internalForm(of: value, context.nested(key))
             } else if own.contains(key), flattenedConfigs[key] == nil {
@@ -53,7 +53,7 @@ extension ModelConfig {
                 extra[key] = value
             }
         }
-        for (member, type) in flattenedConfigs {  // the given fields over this type's defaults for the member
+        for (member, type) in flattenedConfigs.sorted(by: { $0.key < $1.key }) {  // given fields over the defaults
             let defaults = type.externalForm(fields[member] ?? .null)
             fields[member] = try type.internalForm(
                 of: .object(defaults.merging(flattened[member] ?? [:]) { $1 }), context)
@@ -114,25 +114,23 @@ extension ModelConfig {
 /// the field.
 private func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, _ context: ConfigContext) throws -> T {
     func attempt(_ value: JSONValue) throws -> T { try JSONDecoder().decode(T.self, from: JSONEncoder().encode(value)) }
+    /// The decoder names no field for a number that is not an integer (64.5, 1e20) where one is expected.
+    func unnamed(_ error: Error) -> Bool {
+        if case DecodingError.dataCorrupted(let place) = error { return place.codingPath.isEmpty }
+        return false
+    }
     do {
         return try attempt(value)
-    } catch DecodingError.dataCorrupted(let place) where place.codingPath.isEmpty {
-        // The decoder names no field for a number that is not an integer (64.5, 1e20) where one is
-        // expected: find the field whose number, made 0, lets decoding pass that point.
-        func passes(_ fields: [String: JSONValue]) -> Bool {
-            do { _ = try attempt(.object(fields)) } catch DecodingError.dataCorrupted(let c) where c.codingPath.isEmpty
-            {
-                return false
-            } catch {}
-            return true
-        }
+    } catch let error where unnamed(error) {
+        // Find the field whose number, made 0, lets decoding pass that point.
         guard case .object(let fields) = value,
             let field = fields.keys.sorted().first(where: { key in
                 var zeroed = fields
                 zeroed[key] = fields[key]!.zeroingNumbers
-                return zeroed != fields && passes(zeroed)
+                do { _ = try attempt(.object(zeroed)) } catch { return zeroed != fields && !unnamed(error) }
+                return zeroed != fields
             })
-        else { throw context.error(ConfigIssue("", place.debugDescription)) }
+        else { throw context.error(ConfigIssue("", "\(error)")) }
         let expected = if case .array = fields[field]! { "integers" } else { "an integer" }
         throw context.error(ConfigIssue(field, "expected \(expected), got \(fields[field]!.shortText)"))
     } catch let error as DecodingError {

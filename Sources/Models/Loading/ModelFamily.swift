@@ -133,8 +133,8 @@ extension Models {
     ]
 
     /// Every input some family's models read, by name.
-    public static var inputKinds: [String: ModelInput.Kind] {
-        families.reduce(into: [:]) { kinds, family in kinds.merge(family.inputs) { first, _ in first } }
+    public static let inputKinds: [String: ModelInput.Kind] = families.reduce(into: [:]) { kinds, family in
+        kinds.merge(family.inputs) { first, _ in first }
     }
 
     /// The family of a `model_type`, if Ember builds it.
