@@ -70,14 +70,10 @@ public final class BertModel: Module, ConfiguredModel {
     /// non-persistent buffers old files carry (`embeddings.position_ids`, `token_type_ids`), and
     /// the pooler when built without one.
     public func parameterName(forCheckpointKey key: String) -> String? {
-        let k = key.hasPrefix("bert.") ? String(key.dropFirst(5)) : key
-        if k.hasPrefix("cls.") || k.hasPrefix("classifier.") || k.hasSuffix("position_ids")
-            || k == "embeddings.token_type_ids"
-        {
-            return nil
+        ClassifierHead.backboneParameterName(key, prefix: "bert.", hasPooler: pooler != nil) {
+            $0.hasPrefix("cls.") || $0.hasPrefix("classifier.") || $0.hasSuffix("position_ids")
+                || $0 == "embeddings.token_type_ids"
         }
-        if pooler == nil && k.hasPrefix("pooler.") { return nil }
-        return k
     }
 }
 

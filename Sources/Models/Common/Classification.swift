@@ -140,6 +140,16 @@ struct ClassifierHead {
     /// "3 classes", for the model's summary.
     var summary: String { counted(labels.count, "class", plural: "classes") }
 
+    /// A backbone's parameter for a checkpoint key: its prefix (`vit.`, present in a head model's
+    /// file) stripped; nil for the keys `ignored` names (heads and buffers it lacks) and for the
+    /// pooler when it was built without one.
+    static func backboneParameterName(
+        _ key: String, prefix: String, hasPooler: Bool, ignoring ignored: (String) -> Bool
+    ) -> String? {
+        let k = key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : key
+        return ignored(k) || (!hasPooler && k.hasPrefix("pooler.")) ? nil : k
+    }
+
     /// The parameter a checkpoint key loads into: `classifier.*` as is, the rest through the
     /// backbone's rules under its prefix (`vit.`), so a bare backbone checkpoint loads too.
     static func parameterName(_ key: String, backbone prefix: String, _ backbone: (String) -> String?) -> String? {

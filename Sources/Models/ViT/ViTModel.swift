@@ -79,10 +79,9 @@ public final class ViTModel: Module, ConfiguredModel {
     /// Strips `vit.`; drops heads this model lacks (`classifier.*`, masked-image-modelling keys,
     /// the pooler when built without one).
     public func parameterName(forCheckpointKey key: String) -> String? {
-        let k = key.hasPrefix("vit.") ? String(key.dropFirst(4)) : key
-        if k.hasPrefix("classifier.") || k.hasPrefix("decoder.") || k == "embeddings.mask_token" { return nil }
-        if pooler == nil && k.hasPrefix("pooler.") { return nil }
-        return k
+        ClassifierHead.backboneParameterName(key, prefix: "vit.", hasPooler: pooler != nil) {
+            $0.hasPrefix("classifier.") || $0.hasPrefix("decoder.") || $0 == "embeddings.mask_token"
+        }
     }
 }
 
