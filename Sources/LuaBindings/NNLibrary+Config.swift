@@ -3,7 +3,8 @@ import Models
 import TensorCore
 
 /// Configuration tables: Lua tables with Hugging Face's `config.json` field names, read into
-/// JSON objects for ``Models``, and configurations shown back to Lua (`m.config`).
+/// JSON objects for ``Models`` (which checks the fields), and configurations shown back to Lua
+/// (`m.config`).
 enum ConfigTables {
     /// Reads a Lua table as a JSON object. Lists become arrays and name-keyed tables objects;
     /// `id2label` may also be a Lua list of names (`ds:classes()`: class id k is entry k + 1).
@@ -55,36 +56,6 @@ enum ConfigTables {
             object[String(id)] = .string(name)
         }
         return .object(object)
-    }
-
-    /// Fails on a field `known` lacks, suggesting the nearest known name for a typo.
-    /// - Parameter path: the prefix of nested fields (`text_config.`).
-    static func checkFields(_ json: [String: JSONValue], known: Set<String>, source: String, path: String = "") throws {
-        let known = known.union(ignoredConfigFields)
-        guard let unknown = json.keys.sorted().first(where: { !known.contains($0) }) else { return }
-        let nearest = known.map { ($0, editDistance($0, unknown)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
-        let hint = nearest.map { $0.1 <= 2 ? "did you mean '\($0.0)'?" : nil } ?? nil
-        throw LuaMessageError(
-            "\(source): unknown field '\(path)\(unknown)' ("
-                + (hint ?? "known fields: \(known.subtracting(ignoredConfigFields).sorted().joined(separator: ", "))")
-                + ")")
-    }
-
-    /// Levenshtein distance, for the typo hint.
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8), b = Array(b.utf8)
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var row = Array(0...b.count)  // distances from a[..<i] to each prefix of b
-        for i in 1...a.count {
-            var diagonal = row[0]
-            row[0] = i
-            for j in 1...b.count {
-                let above = row[j]
-                row[j] = min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1))
-                diagonal = above
-            }
-        }
-        return row[b.count]
     }
 
     /// A JSON value as Lua sees it: integral numbers as integers, `id2label` as a Lua list of

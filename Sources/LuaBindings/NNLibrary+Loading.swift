@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Lua
 import Models
 import NN
@@ -66,17 +65,14 @@ extension NNLibrary {
     }
 
     /// The `config.json` fields that give the folder's model a head of `count` classes, as
-    /// `from_pretrained(dir, num_labels=)` sets them: the family's classification class (UNITER
-    /// and Fusion size their own head from the labels), `num_labels`, and generic `id2label`
+    /// `from_pretrained(dir, num_labels=)` sets them: the class the family's labels select (the
+    /// registry's ``Models/Models/Family/head``), `num_labels`, and generic `id2label`
     /// names unless the folder's already number `count`. When config.json cannot be read,
     /// Models.load reports what is wrong with it.
     private static func head(of count: Int, for directory: String, _ overrides: [String: JSONValue]) throws -> [String:
         JSONValue]
     {
-        var config: [String: JSONValue] = [:]
-        if let data = FileManager.default.contents(atPath: directory + "/config.json") {
-            config = (try? JSONDecoder().decode([String: JSONValue].self, from: data)) ?? [:]
-        }
+        let config = (try? Models.readConfig(at: directory + "/config.json")) ?? [:]
         var fields: [String: JSONValue] = ["num_labels": .number(Double(count))]
         var named = false
         if case .object(let names)? = config["id2label"] { named = names.count == count }
@@ -85,12 +81,13 @@ extension NNLibrary {
                 Dictionary(uniqueKeysWithValues: (0..<count).map { (String($0), .string("LABEL_\($0)")) }))
         }
         guard case .string(let type)? = overrides["model_type"] ?? config["model_type"],
-            type != UNITERModel.modelType, type != FusionModel.modelType
+            let family = Models.family(modelType: type)
         else { return fields }
-        guard let classifier = families.first(where: { $0.modelType == type })?.classifier else {
-            throw LuaMessageError("nn.load: option 'num_labels': a '\(type)' model has no classification head")
+        switch family.head {
+        case .none: throw LuaMessageError("nn.load: option 'num_labels': a '\(type)' model has no classification head")
+        case .sized: return fields
+        case .selects(let classifier): fields["architectures"] = .array([.string(classifier)])
         }
-        fields["architectures"] = .array([.string(classifier)])
         return fields
     }
 

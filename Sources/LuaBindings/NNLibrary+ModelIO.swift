@@ -5,24 +5,13 @@ import TensorCore
 
 /// A model call's input table read into a ``Models/ModelInput``.
 ///
-/// Tensors go under Hugging Face's names; `return_loss` and `output_hidden_states` are flags.
+/// Tensors go under Hugging Face's names (the registry's, ``Models/Models/inputKinds``); `return_loss` and `output_hidden_states` are flags.
 /// Entries that are not tensors under names no model reads (a loader batch's `text` and `id`)
 /// are ignored, so a batch can be passed as it comes. Anything else is an error naming the
 /// input: a non-tensor under an input name, a tensor of the wrong dtype, or a tensor under a name
 /// no model reads (a typo such as `pixel_value`).
 enum ModelInputs {
-    /// Inputs holding token, type and position ids: int64, as Hugging Face's tokenizers make them.
-    static let idInputs: Set = ["input_ids", "token_type_ids", "position_ids", "gather_index", "itm_labels"]
-    /// Inputs holding pixels, samples or region features: floating point.
-    static let floatInputs: Set = ["pixel_values", "input_values", "img_feat", "img_pos_feat"]
-    /// Masks (any dtype: 0/1 integers, floats or booleans) and labels (int64 ids or float targets).
-    static let otherInputs: Set = [
-        "attention_mask", "audio_attention_mask", "img_attention_mask", "attn_masks", "labels",
-    ]
     static let flags: Set = ["return_loss", "output_hidden_states"]
-
-    /// Every tensor input name some Ember model reads.
-    static var inputNames: Set<String> { idInputs.union(floatInputs).union(otherInputs) }
 
     static func read(_ table: LuaTable, for model: any PretrainedModel) throws -> ModelInput {
         let name = model.typeName
@@ -39,22 +28,22 @@ enum ModelInputs {
                 if key == "return_loss" { input.returnLoss = flag } else { input.outputHiddenStates = flag }
                 continue
             }
+            let kind = Models.inputKinds[key]
             guard case .object(let tensor as Tensor) = value else {
-                if inputNames.contains(key) {
+                if kind != nil {
                     throw LuaMessageError("\(name): input '\(key)' must be a Tensor, got \(value.typeName)")
                 }
                 continue  // text, id, … of a loader batch
             }
-            guard inputNames.contains(key) else {
-                throw LuaMessageError(
-                    "\(name): unknown input '\(key)' (inputs: \(inputNames.union(flags).sorted().joined(separator: ", ")))"
-                )
-            }
-            if idInputs.contains(key), tensor.dtype != .int64 {
+            switch kind {
+            case nil:
+                let names = Set(Models.inputKinds.keys).union(flags).sorted().joined(separator: ", ")
+                throw LuaMessageError("\(name): unknown input '\(key)' (inputs: \(names))")
+            case .ids? where tensor.dtype != .int64:
                 throw LuaMessageError("\(name): input '\(key)' must be int64 ids, got \(tensor.dtype)")
-            }
-            if floatInputs.contains(key), !tensor.dtype.isFloatingPoint {
+            case .values? where !tensor.dtype.isFloatingPoint:
                 throw LuaMessageError("\(name): input '\(key)' must be a float tensor, got \(tensor.dtype)")
+            default: break
             }
             input.tensors[key] = tensor
         }

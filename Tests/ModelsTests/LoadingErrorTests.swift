@@ -79,18 +79,21 @@ import Testing
         }
     }
 
-    @Test func requiredAndUnknownFields() throws {
-        // The Fusion classifier has no default for its class count.
-        let fusion: [String: JSONValue] = ["vision": .object([:]), "audio": .object([:])]
-        #expect(throws: ModelError.config("nn.Fusion: missing required field 'num_labels'")) {
-            _ = try FusionConfig(json: fusion, source: "nn.Fusion")
-        }
-        // Typed by hand, a misspelt field is caught; in a config.json it is ignored.
+    @Test func unknownFields() throws {
+        // Typed by hand, a misspelt field is caught, nested ones too; in a config.json it is kept
+        // (and written back) but not read.
         let typo: [String: JSONValue] = ["hidden_sise": .number(64)]
-        #expect(throws: ModelError.self) {
+        #expect(throws: ModelError.config("nn.BERT: unknown field 'hidden_sise' (did you mean 'hidden_size'?)")) {
             _ = try BertConfig(json: typo, source: "nn.BERT", rejectingUnknownFields: true)
         }
-        #expect(try BertConfig(json: typo, source: "config.json") == BertConfig())
+        let nested: [String: JSONValue] = ["audio": .object(["colour": .number(1)])]
+        let error = try #require(throws: ModelError.self) {
+            _ = try FusionConfig(json: nested, source: "nn.Fusion", rejectingUnknownFields: true)
+        }
+        #expect(error.description.hasPrefix("nn.Fusion: unknown field 'audio.colour' (known fields: "), "\(error)")
+        let read = try BertConfig(json: typo, source: "config.json")
+        #expect(read.hiddenSize == BertConfig().hiddenSize && read.extra == typo)
+        #expect(read.json["hidden_sise"] == .number(64))
         #expect(
             try BertConfig(
                 json: ["hidden_dropout_prob": .number(0.2), "model_type": .string("bert")], rejectingUnknownFields: true

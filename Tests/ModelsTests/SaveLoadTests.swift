@@ -66,6 +66,21 @@ import TestSupport
         #expect(reloaded.config.labels?.names == ["negative", "positive", "neutral"])
     }
 
+    @Test func labelNamesSurviveConfigJSON() throws {
+        var config = BertConfig()
+        (config.vocabSize, config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads) = (30, 8, 1, 2)
+        config.intermediateSize = 12
+        let names = ["say \"hi\"", "back\\slash", "two\nlines", "é/ü", "bell\u{7}"]
+        config.labels = ClassLabels(names: names)
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try BertForSequenceClassification(config: config).save(directory: directory)
+        let text = try String(contentsOfFile: directory + "/config.json", encoding: .utf8)
+        #expect(text.contains("\"é/ü\"") && text.contains("\"say \\\"hi\\\"\""), "\(text)")
+        let loaded = try #require(Models.load(directory: directory).model as? BertForSequenceClassification)
+        #expect(loaded.config.labels?.names == names)
+    }
+
     @Test func floatFieldsStayFloatsInConfigJSON() throws {
         // transformers 5.24 rejects `"initializer_factor": 1` (an int in a float-only field).
         var config = CLIPConfig()

@@ -67,5 +67,22 @@ import Testing
             "scratch-clip", CLIPModel(config: clip), ["input_ids": ids, "pixel_values": pixels], returnLoss: true)
         try write("scratch-clip-text", CLIPTextModel(config: clip.textConfig), ["input_ids": ids])
         try write("scratch-clip-vision", CLIPVisionModel(config: clip.visionConfig), ["pixel_values": pixels])
+
+        for name in ["group-ctc", "layer-ctc", "group-cls", "layer-cls-weighted"] {
+            try write(
+                "reference-wav2vec2-" + name, Wav2Vec2Fixture.model(name),
+                Wav2Vec2Fixture.tensors(name, "inputs.safetensors"))
+        }
+        var wav2vec2 = Wav2Vec2Config()
+        (wav2vec2.hiddenSize, wav2vec2.numHiddenLayers, wav2vec2.numAttentionHeads, wav2vec2.intermediateSize) = (
+            16, 2, 2, 24
+        )
+        (wav2vec2.convDim, wav2vec2.convKernel, wav2vec2.convStride) = ([8, 8], [10, 3], [5, 2])
+        (wav2vec2.numConvPosEmbeddings, wav2vec2.numConvPosEmbeddingGroups, wav2vec2.vocabSize) = (4, 2, 12)
+        let audio = ["input_values": Tensor.randn([2, 400], generator: g)]
+        try write("scratch-wav2vec2", Wav2Vec2Model(config: wav2vec2), audio)
+        try write("scratch-wav2vec2-ctc", Wav2Vec2ForCTC(config: wav2vec2), audio)
+        wav2vec2.numLabels = 3
+        try write("scratch-wav2vec2-cls", Wav2Vec2ForSequenceClassification(config: wav2vec2), audio)
     }
 }

@@ -31,19 +31,16 @@ enum Wav2Vec2Fixture {
         let config = try config(name)
         let model: any PretrainedModel =
             name.hasSuffix("ctc")
-            ? try Wav2Vec2ForCTC(config: config) : Wav2Vec2ForSequenceClassification(config: config)
+            ? try Wav2Vec2ForCTC(config: config) : try Wav2Vec2ForSequenceClassification(config: config)
         try load(model, from: tensors(name, weights))
         model.eval()
         return model
     }
 
-    /// Loads checkpoint tensors through the model's key mapping (what `Models.load` does).
+    /// Loads checkpoint tensors strictly, through the legacy renames and the model's key mapping
+    /// (what `Models.load` does).
     static func load(_ model: any PretrainedModel, from checkpoint: [String: Tensor]) throws {
-        var mapped: [String: Tensor] = [:]
-        for (key, t) in checkpoint {
-            if let name = model.parameterName(forCheckpointKey: key) { mapped[name] = t }
-        }
-        try model.loadStateDict(mapped, strict: true)
+        try model.loadCheckpoint(ModelWeights(tensors: checkpoint, sources: [:]))
     }
 
     /// Runs the case's model on its inputs; `masked` passes the attention mask, `labels` the labels.

@@ -90,10 +90,10 @@ import Testing
             let ctc = try Wav2Vec2ForCTC(config: config)
             (model, encoder) = (ctc, ctc.wav2vec2)
         case "Wav2Vec2ForSequenceClassification":
-            let cls = Wav2Vec2ForSequenceClassification(config: config)
+            let cls = try Wav2Vec2ForSequenceClassification(config: config)
             (model, encoder) = (cls, cls.wav2vec2)
         default:
-            let base = Wav2Vec2Model(config: config)
+            let base = try Wav2Vec2Model(config: config)
             (model, encoder) = (base, base)
         }
         try Wav2Vec2Fixture.load(model, from: SafeTensors.load(path: file(reference.name, "model.safetensors")))

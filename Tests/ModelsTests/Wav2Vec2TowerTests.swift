@@ -113,7 +113,7 @@ import TestSupport
         var uniter = UNITERConfig()
         (uniter.bert.vocabSize, uniter.bert.hiddenSize, uniter.bert.numHiddenLayers) = (30, 16, 1)
         (uniter.bert.numAttentionHeads, uniter.bert.intermediateSize, uniter.imgDim) = (2, 24, 5)
-        uniter.audioConfig = Self.audio
+        uniter.audioConfig = try Wav2Vec2Config(json: Self.audio)
         let g = RandomGenerator(seed: 3)
         let uniterInputs = ModelInput([
             "input_ids": ids, "img_feat": Tensor.randn([2, 3, 5], generator: g),

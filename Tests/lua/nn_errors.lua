@@ -5,7 +5,17 @@ local lin = nn.Linear(4, 2)
 local vit = nn.ViT{image_size = 16, patch_size = 8, hidden_size = 8, num_hidden_layers = 1, num_attention_heads = 2,
                    intermediate_size = 16, num_labels = 3}
 local mha = nn.MultiheadAttention(8, 2)
-local env = setmetatable({lin = lin, vit = vit, mha = mha, x = tensor.randn(2, 4)}, {__index = _G})
+-- a model folder whose config.json asks for a billion layers
+local huge = scratch .. "/huge"
+vit:save(huge)
+local file = assert(io.open(huge .. "/config.json", "w"))
+file:write('{"model_type": "vit", "num_hidden_layers": 1000000000}')
+file:close()
+-- and one whose config.json is a folder
+local folder = scratch .. "/folder"
+vit:save(folder .. "/config.json")
+local env = setmetatable({lin = lin, vit = vit, mha = mha, x = tensor.randn(2, 4), huge = huge, folder = folder},
+                         {__index = _G})
 
 local cases = {
     {"nn.Linear()", "[c]:1: bad argument #1 to 'nn.Linear' (number expected, got no value)"},
@@ -66,21 +76,48 @@ local cases = {
     {"nn.ViT()", "[c]:1: bad argument #1 to 'nn.ViT' (table of config.json fields expected, got no value)"},
     {"nn.ViT(5)", "[c]:1: bad argument #1 to 'nn.ViT' (table of config.json fields expected, got number)"},
     {"nn.ViT{hidden_sise = 8}", "[c]:1: nn.ViT: unknown field 'hidden_sise' (did you mean 'hidden_size'?)"},
-    {"nn.ViT{colour = 1}", "[c]:1: nn.ViT: unknown field 'colour' (known fields: attention_probs_dropout_prob, encoder_stride, hidden_act, hidden_dropout_prob, hidden_size, image_size, initializer_range, intermediate_size, layer_norm_eps, num_attention_heads, num_channels, num_hidden_layers, patch_size, pooler_act, pooler_output_size, qkv_bias)"},
+    {"nn.ViT{colour = 1}", "[c]:1: nn.ViT: unknown field 'colour' (known fields: attention_probs_dropout_prob, encoder_stride, hidden_act, hidden_dropout_prob, hidden_size, id2label, image_size, initializer_range, intermediate_size, label2id, layer_norm_eps, num_attention_heads, num_channels, num_hidden_layers, num_labels, patch_size, pooler_act, pooler_output_size, problem_type, qkv_bias)"},
     {"nn.ViT{hidden_size = 'big'}", "[c]:1: nn.ViT: field 'hidden_size': expected an integer (Expected to decode Int but found a string instead.)"},
     {"nn.ViT{hidden_size = 10, num_attention_heads = 4}", "[c]:1: nn.ViT: field 'num_attention_heads': hidden size 10 is not a multiple of 4 heads"},
-    {"nn.ViT{model_type = 'bert'}", "[c]:1: nn.ViT: field 'model_type' must be \"vit\" (or absent)"},
-    {"nn.ViT{architectures = {'BertModel'}}", "[c]:1: nn.ViT: field 'architectures' must be one of {\"ViTModel\"}, {\"ViTForImageClassification\"}"},
+    {"nn.ViT{model_type = 'bert'}", "[c]:1: nn.ViT: field 'model_type': must be \"vit\" (or absent), got \"bert\""},
+    {"nn.ViT{architectures = {'BertModel'}}", "[c]:1: nn.ViT: field 'architectures': must be one of {\"ViTModel\"}, {\"ViTForImageClassification\"}"},
     {"nn.ViT{1, 2}", "[c]:1: nn.ViT: the configuration must be a table of name = value fields"},
     {"nn.ViT{hidden_size = tensor.zeros(1)}", "[c]:1: nn.ViT: field 'hidden_size' must be a number, string, boolean or table, got Tensor"},
     {"nn.ViT{id2label = {1, 2}}", "[c]:1: nn.ViT: field 'id2label[1]' must be a string, got number"},
     {"nn.CLIP{num_labels = 3}", "[c]:1: nn.CLIP: field 'num_labels': CLIP has no classification head"},
     {"nn.CLIP{text_config = {hidden_sise = 8}}", "[c]:1: nn.CLIP: unknown field 'text_config.hidden_sise' (did you mean 'hidden_size'?)"},
     {"nn.CLIP{vision_config = {image_size = 'x'}}", "[c]:1: nn.CLIP: field 'vision_config.image_size': expected an integer (Expected to decode Int but found a string instead.)"},
-    {"nn.Wav2Vec2{conv_dim = {8}, conv_kernel = {3, 3}}", "[c]:1: nn.Wav2Vec2: field 'conv_stride' has 7 entries but conv_dim has 1; there is one per convolution"},
+    {"nn.Wav2Vec2{conv_dim = {8}, conv_kernel = {3, 3}}", "[c]:1: nn.Wav2Vec2: field 'conv_stride': has 7 entries but conv_dim has 1; there is one per convolution"},
+    -- sizes: negative or absurd ones are refused before anything is allocated, naming the field and the limit
+    {"nn.ViT{num_hidden_layers = -1}", "[c]:1: nn.ViT: field 'num_hidden_layers': must be at least 0, got -1"},
+    {"nn.BERT{num_hidden_layers = -1}", "[c]:1: nn.BERT: field 'num_hidden_layers': must be at least 0, got -1"},
+    {"nn.CLIP{text_config = {num_hidden_layers = -1}}", "[c]:1: nn.CLIP: field 'text_config.num_hidden_layers': must be at least 0, got -1"},
+    {"nn.CLIP{vision_config = {num_hidden_layers = -1}}", "[c]:1: nn.CLIP: field 'vision_config.num_hidden_layers': must be at least 0, got -1"},
+    {"nn.UNITER{num_hidden_layers = -1}", "[c]:1: nn.UNITER: field 'num_hidden_layers': must be at least 0, got -1"},
+    {"nn.Wav2Vec2{num_hidden_layers = -1}", "[c]:1: nn.Wav2Vec2: field 'num_hidden_layers': must be at least 0, got -1"},
+    {"nn.ViT{num_hidden_layers = 1e9}", "[c]:1: nn.ViT: field 'num_hidden_layers': must be at most 1024 (more than any real model needs), got 1000000000"},
+    {"nn.BERT{num_hidden_layers = 1e9}", "[c]:1: nn.BERT: field 'num_hidden_layers': must be at most 1024 (more than any real model needs), got 1000000000"},
+    {"nn.ViT{hidden_size = 2^40}", "[c]:1: nn.ViT: field 'hidden_size': must be at most 262144 (more than any real model needs), got 1099511627776"},
+    {"nn.BERT{vocab_size = 2^40}", "[c]:1: nn.BERT: field 'vocab_size': must be at most 16777216 (more than any real model needs), got 1099511627776"},
+    {"nn.ViT{image_size = -1}", "[c]:1: nn.ViT: field 'image_size': must be at least 1, got -1"},
+    {"nn.ViT{num_labels = 1e9}", "[c]:1: nn.ViT: field 'num_labels': must be at most 1048576 (more than any real model needs), got 1000000000"},
+    {"nn.Wav2Vec2{conv_kernel = {1e9, 3, 3, 3, 3, 2, 2}}", "[c]:1: nn.Wav2Vec2: field 'conv_kernel': must be at most 4096 (more than any real model needs), got 1000000000"},
+    {"nn.CLIP{audio_config = {hidden_size = -5}}", "[c]:1: nn.CLIP: field 'audio_config.hidden_size': must be at least 1, got -5"},
+    {"nn.Fusion{vision = {hidden_size = 2^40}, audio = {}, num_labels = 2}", "[c]:1: nn.Fusion: field 'vision.hidden_size': must be at most 262144 (more than any real model needs), got 1099511627776"},
+    {"nn.Fusion{vision = vit, audio = {num_hidden_layers = -1}, num_labels = 2}", "[c]:1: nn.Fusion: field 'audio.num_hidden_layers': must be at least 0, got -1"},
+    -- sizes each within their limit whose weights would not fit in any machine's memory (a 2^18-wide
+    -- layer is nn.Linear(262144, 262144), 256 GiB alone)
+    {"nn.BERT{hidden_size = 2^18, num_attention_heads = 1, intermediate_size = 2^18, vocab_size = 2^24}", "~[c]:1: nn.BERT: the configuration asks for about 9415 billion parameters, 35073 GiB of float32 weights, more than this machine's "},
+    {"nn.ViT{hidden_size = 2^16, num_attention_heads = 1, intermediate_size = 2^16, num_hidden_layers = 1000}", "~of memory (hidden_size = 65536, intermediate_size = 65536, num_hidden_layers = 1000)"},
+    {"nn.ViT{hidden_size = 64.5}", "[c]:1: nn.ViT: field 'hidden_size': expected an integer, got 64.5"},
+    {"nn.Wav2Vec2{conv_dim = {8.5}}", "[c]:1: nn.Wav2Vec2: field 'conv_dim': expected integers, got [8.5]"},
+    {"nn.ViT{layer_norm_eps = 0/0}", "[c]:1: nn.ViT: field 'layer_norm_eps': must be a finite number"},
+    {"nn.load(huge)", "~/huge/config.json: field 'num_hidden_layers': must be at most 1024 (more than any real model needs), got 1000000000"},
+    {"nn.load(folder)", "~/folder/config.json: not a regular file"},
+    {"nn.load(folder, {num_labels = 3})", "~/folder/config.json: not a regular file"},
     {"nn.Fusion{vision = {}}", "[c]:1: nn.Fusion: missing required field 'audio' (a ViT configuration table or model)"},
-    {"nn.Fusion{vision = {}, audio = {}}", "[c]:1: nn.Fusion: missing required field 'num_labels'"},
-    {"nn.Fusion{vision = {}, audio = {}, num_labels = 2, fusion = 'sum'}", "[c]:1: nn.Fusion: field 'fusion' must be \"concat\" or \"attention\""},
+    {"nn.Fusion{vision = {}, audio = {}}", "[c]:1: nn.Fusion: missing required field 'num_labels' (or id2label)"},
+    {"nn.Fusion{vision = {}, audio = {}, num_labels = 2, fusion = 'sum'}", "[c]:1: nn.Fusion: field 'fusion': expected one of \"concat\", \"attention\", got \"sum\""},
     {"nn.Fusion{vision = nn.Linear(2, 2), audio = {}, num_labels = 2}", "[c]:1: nn.Fusion: field 'vision' must be a ViT (nn.ViT, nn.load) or its configuration table, got Linear"},
     {"nn.Fusion{vision = vit, audio = {}, num_labels = 2, fusion_heads = 2}", "[c]:1: nn.Fusion: field 'fusion_heads' needs both towers given as configuration tables; with a built or loaded tower the fields are vision, audio, num_labels (or id2label) and fusion"},
     {"nn.load()", "[c]:1: bad argument #1 to 'nn.load' (string expected, got no value)"},

@@ -16,13 +16,11 @@ final class BertEmbeddings: Module {
         paddingIndex = config.padTokenId
         dropout = config.hiddenDropoutProb
         super.init()
-        register(child: "word_embeddings", wordEmbeddings)
-        register(child: "position_embeddings", positionEmbeddings)
-        register(child: "token_type_embeddings", tokenTypeEmbeddings)
-        register(child: "LayerNorm", layerNorm)
+        register([
+            "word_embeddings": wordEmbeddings, "position_embeddings": positionEmbeddings,
+            "token_type_embeddings": tokenTypeEmbeddings, "LayerNorm": layerNorm,
+        ])
     }
-
-    override var typeName: String { "BertEmbeddings" }
 
     /// `LN(word[ids] + token_type[types] + position[positions])` → `[B, L, D]`. Positions
     /// default to `0..<L` and token types to 0.
@@ -53,63 +51,32 @@ final class BertEmbeddings: Module {
 /// One post-norm encoder layer (keys `encoder.layer.{i}.*`):
 /// `a = LN1(O(Attn(x)) + x)`, then `LN2(output(act(intermediate(a))) + a)`.
 final class BertLayer: Module {
-    let query: Linear, key: Linear, value: Linear, attentionOutput: Linear
+    let attention: SelfAttention
     let attentionNorm: LayerNorm
-    let intermediate: Linear, output: Linear
+    let feedForward: FeedForward
     let outputNorm: LayerNorm
-    let activation: Activation
-    let heads: Int
-    let attentionDropout: Double, hiddenDropout: Double
+    let hiddenDropout: Double
 
-    init(_ config: BertConfig) throws {
+    init(_ config: BertConfig) {
         let d = config.hiddenSize
-        query = Linear(d, d)
-        key = Linear(d, d)
-        value = Linear(d, d)
-        attentionOutput = Linear(d, d)
+        attention = SelfAttention(width: d, heads: config.numAttentionHeads, dropout: config.attentionProbsDropoutProb)
         attentionNorm = LayerNorm(d, eps: config.layerNormEps)
-        intermediate = Linear(d, config.intermediateSize)
-        output = Linear(config.intermediateSize, d)
+        feedForward = FeedForward(width: d, inner: config.intermediateSize, activation: config.hiddenAct)
         outputNorm = LayerNorm(d, eps: config.layerNormEps)
-        activation = try Activation(config: config.hiddenAct)
-        heads = config.numAttentionHeads
-        attentionDropout = config.attentionProbsDropoutProb
         hiddenDropout = config.hiddenDropoutProb
         super.init()
-        register(
-            child: "attention",
-            Scope(
-                "BertAttention",
-                [
-                    "self": Scope("BertSelfAttention", ["query": query, "key": key, "value": value]),
-                    "output": Scope("BertSelfOutput", ["dense": attentionOutput, "LayerNorm": attentionNorm]),
-                ]))
-        register(child: "intermediate", Scope("BertIntermediate", ["dense": intermediate]))
-        register(child: "output", Scope("BertOutput", ["dense": output, "LayerNorm": outputNorm]))
+        let selfAttention = Scope(
+            "BertSelfAttention", ["query": attention.query, "key": attention.key, "value": attention.value])
+        let selfOutput = Scope("BertSelfOutput", ["dense": attention.output, "LayerNorm": attentionNorm])
+        register(child: "attention", Scope("BertAttention", ["self": selfAttention, "output": selfOutput]))
+        register(child: "intermediate", Scope("BertIntermediate", ["dense": feedForward.up]))
+        register(child: "output", Scope("BertOutput", ["dense": feedForward.down, "LayerNorm": outputNorm]))
     }
-
-    override var typeName: String { "BertLayer" }
 
     /// `[B, L, D]` with an additive key mask broadcasting to `[B, H, L, L]` → `[B, L, D]`.
     func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
-        let context = try multiHeadAttention(
-            query: query(x), key: key(x), value: value(x), heads: heads, mask: mask,
-            dropout: attentionDropout, training: isTraining)
-        let a = try attentionNorm(attentionOutput(context).dropout(p: hiddenDropout, training: isTraining) + x)
-        let m = try output(activation(intermediate(a))).dropout(p: hiddenDropout, training: isTraining)
-        return try outputNorm(m + a)
+        let context = try attention(x, mask: mask, training: isTraining)
+        let a = try attentionNorm(context.dropout(p: hiddenDropout, training: isTraining) + x)
+        return try outputNorm(feedForward(a).dropout(p: hiddenDropout, training: isTraining) + a)
     }
-}
-
-/// Runs `layers` in order, recording each layer's input (and the final output) in `hiddenStates`.
-func runBertLayers(_ layers: ModuleList<BertLayer>, _ x: Tensor, mask: Tensor?, hiddenStates: inout HiddenStates) throws
-    -> Tensor
-{
-    var h = x
-    for layer in layers.items {
-        hiddenStates.append(h)
-        h = try layer(h, mask: mask)
-    }
-    hiddenStates.append(h)
-    return h
 }

@@ -21,9 +21,10 @@ public final class BertModel: Module, ConfiguredModel {
 
     /// A BERT, without the pooler when only the sequence is needed.
     public init(config: BertConfig, addPoolingLayer: Bool, initialization: WeightInitialization = .huggingFace) throws {
+        try config.validated(source: "BertModel")
         self.config = config
         embeddings = BertEmbeddings(config)
-        layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try BertLayer(config) })
+        layers = ModuleList((0..<config.numHiddenLayers).map { _ in BertLayer(config) })
         pooler = addPoolingLayer ? Linear(config.hiddenSize, config.hiddenSize) : nil
         super.init()
         register(child: "embeddings", embeddings)
@@ -33,7 +34,6 @@ public final class BertModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "BertModel" }
-    public override var typeName: String { "BertModel" }
     public override var summaryDetail: String {
         "vocab \(config.vocabSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
@@ -47,7 +47,7 @@ public final class BertModel: Module, ConfiguredModel {
         let mask = try input["attention_mask"].map {
             try paddingMask($0, length: ids.shape[1], batch: ids.shape[0], model: typeName)
         }
-        let last = try runBertLayers(layers, x, mask: mask, hiddenStates: &hiddenStates)
+        let last = try runLayers(layers, x, hiddenStates: &hiddenStates) { try $0($1, mask: mask) }
         return (last, try pool(last))
     }
 
@@ -70,14 +70,10 @@ public final class BertModel: Module, ConfiguredModel {
     /// non-persistent buffers old files carry (`embeddings.position_ids`, `token_type_ids`), and
     /// the pooler when built without one.
     public func parameterName(forCheckpointKey key: String) -> String? {
-        let k = key.hasPrefix("bert.") ? String(key.dropFirst(5)) : key
-        if k.hasPrefix("cls.") || k.hasPrefix("classifier.") || k.hasSuffix("position_ids")
-            || k == "embeddings.token_type_ids"
-        {
-            return nil
+        ClassifierHead.backboneParameterName(key, prefix: "bert.", hasPooler: pooler != nil) {
+            $0.hasPrefix("cls.") || $0.hasPrefix("classifier.") || $0.hasSuffix("position_ids")
+                || $0 == "embeddings.token_type_ids"
         }
-        if pooler == nil && k.hasPrefix("pooler.") { return nil }
-        return k
     }
 }
 
@@ -93,44 +89,39 @@ public final class BertForSequenceClassification: Module, ConfiguredModel {
     public let config: BertConfig
     /// The backbone (`bert.*`).
     public let bert: BertModel
-    let classifier: Linear
+    let classifier: ClassifierHead
     let dropout: Double
 
     /// Defaults to 2 classes, as Hugging Face, when `config.labels` is nil.
     public init(config: BertConfig, initialization: WeightInitialization) throws {
         var config = config
-        if config.labels == nil { config.labels = ClassLabels(count: 2) }
+        config.labels = config.labels ?? ClassLabels(count: 2)
         self.config = config
         bert = try BertModel(config: config, initialization: initialization)
-        classifier = Linear(config.hiddenSize, config.labels!.count)
+        classifier = ClassifierHead(
+            width: config.hiddenSize, labels: config.labels!, std: config.initializerRange,
+            initialization: initialization)
         dropout = config.classifierDropout ?? config.hiddenDropoutProb
         super.init()
-        register(child: "bert", bert)
-        register(child: "classifier", classifier)
-        if initialization == .huggingFace { initializeWeights(of: classifier, std: config.initializerRange) }
+        register(["bert": bert, "classifier": classifier.linear])
     }
 
     public var architecture: String { "BertForSequenceClassification" }
-    public override var typeName: String { "BertForSequenceClassification" }
-    public override var summaryDetail: String { counted(config.labels!.count, "class", plural: "classes") }
+    public var classLabels: ClassLabels? { config.labels }
+    public override var summaryDetail: String { classifier.summary }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
         let (_, pooled) = try bert.encode(input, hiddenStates: &hidden)
-        let logits = try classifier(pooled!.dropout(p: dropout, training: isTraining))
-        var outputs = ["logits": logits]
-        if let labels = input["labels"] {
-            outputs["loss"] = try classificationLoss(
-                logits: logits, labels: labels, problemType: config.labels!.problemType, model: typeName)
-        }
+        var outputs = try classifier.outputs(
+            pooled!.dropout(p: dropout, training: isTraining), labels: input["labels"], model: typeName)
         try hidden.write(into: &outputs)
         return outputs
     }
 
     /// Keeps `bert.*` and `classifier.*`; adds `bert.` to a bare BertModel checkpoint's keys.
     public func parameterName(forCheckpointKey key: String) -> String? {
-        if key.hasPrefix("classifier.") { return key }
-        return bert.parameterName(forCheckpointKey: key).map { "bert." + $0 }
+        ClassifierHead.parameterName(key, backbone: "bert.", bert.parameterName(forCheckpointKey:))
     }
 }
 

@@ -1,7 +1,8 @@
 import TensorCore
 
 /// A CLIP configuration (`CLIPConfig`, MODELS.md §3): both towers plus the shared embedding
-/// space. The projections use the top-level `projection_dim`.
+/// space. The projections use the top-level `projection_dim`. Reading and writing are
+/// ``ModelConfig``'s; the towers' configurations are nested (`text_config`, `vision_config`).
 public struct CLIPConfig: ModelConfig {
     public var textConfig = CLIPTextConfig()
     public var visionConfig = CLIPVisionConfig()
@@ -9,43 +10,35 @@ public struct CLIPConfig: ModelConfig {
     /// The initial `logit_scale` (the log of the logits' temperature scale).
     public var logitScaleInitValue = 2.6592
     public var initializerFactor = 1.0
-    /// Ember's third tower: the audio encoder's `config.json` object (`model_type` defaults to
-    /// `wav2vec2`), or nil for plain CLIP. transformers ignores the field.
-    public var audioConfig: [String: JSONValue]?
+    /// Ember's third tower: the audio encoder's configuration, or nil for plain CLIP.
+    /// transformers ignores the field.
+    public var audioConfig: Wav2Vec2Config?
+    /// The fields CLIP does not read, written back as read.
+    public var extra: [String: JSONValue] = [:]
 
     /// Hugging Face's defaults.
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case textConfig = "text_config", visionConfig = "vision_config", projectionDim = "projection_dim"
         case logitScaleInitValue = "logit_scale_init_value", initializerFactor = "initializer_factor"
-        case audioConfig = "audio_config"
+        case audioConfig = "audio_config", extra
     }
 
-    public static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = CLIPConfig()
-        textConfig = try c.value(.textConfig, or: d.textConfig)
-        visionConfig = try c.value(.visionConfig, or: d.visionConfig)
-        projectionDim = try c.value(.projectionDim, or: d.projectionDim)
-        logitScaleInitValue = try c.value(.logitScaleInitValue, or: d.logitScaleInitValue)
-        initializerFactor = try c.value(.initializerFactor, or: d.initializerFactor)
-        audioConfig = try c.decodeIfPresent([String: JSONValue].self, forKey: .audioConfig)
-        guard projectionDim > 0 else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .projectionDim, in: c, debugDescription: "must be positive, got \(projectionDim)")
-        }
+    public static var nestedConfigs: [String: any ModelConfig.Type] {
+        [
+            "text_config": CLIPTextConfig.self, "vision_config": CLIPVisionConfig.self,
+            "audio_config": Wav2Vec2Config.self,
+        ]
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(textConfig, forKey: .textConfig)
-        try c.encode(visionConfig, forKey: .visionConfig)
-        try c.encode(projectionDim, forKey: .projectionDim)
-        try c.encode(logitScaleInitValue, forKey: .logitScaleInitValue)
-        try c.encode(initializerFactor, forKey: .initializerFactor)
-        try c.encodeIfPresent(audioConfig, forKey: .audioConfig)
+    public func validate() throws {
+        try ConfigLimits.width.check(("projection_dim", projectionDim))
+    }
+
+    public var parameterCount: Double {
+        let projections = Double(projectionDim * (textConfig.hiddenSize + visionConfig.hiddenSize))
+        let audio = audioConfig.map { $0.parameterCount + Double(projectionDim * $0.hiddenSize) } ?? 0
+        return textConfig.parameterCount + visionConfig.parameterCount + projections + audio
     }
 }

@@ -13,9 +13,10 @@ import TensorCore
 /// `logit_scale_init_value`, so a pretrained CLIP's sharp scale does not carry over to a new
 /// tower.
 extension CLIPModel {
-    /// Adds an audio tower (and a fresh projection and scale) to this model; the configuration
-    /// records the tower's so that ``PretrainedModel/save(directory:)`` and
-    /// ``Models/load(directory:strict:)`` round-trip it.
+    /// Adds an audio tower (and a fresh projection and scale) to this model. `config.json` records
+    /// the tower's configuration (``configJSON``), so that ``PretrainedModel/save(directory:)`` and
+    /// ``Models/load(directory:strict:)`` round-trip a Wav2Vec2 tower; ``config`` holds it too when
+    /// it is one.
     /// - Throws: when a tower is already attached.
     public func attachAudioTower(_ tower: any AudioTower) throws {
         guard audioModel == nil else { throw ModelError.input("\(typeName): an audio tower is already attached") }
@@ -28,7 +29,7 @@ extension CLIPModel {
         audioModel = tower
         audioProjection = projection
         audioLogitScale = scale
-        config.audioConfig = tower.towerConfigJSON
+        config.audioConfig = (tower as? Wav2Vec2Model)?.config
     }
 
     /// The unnormalised audio embeddings `[B, P]`: projected mean of the valid frames.
@@ -44,4 +45,7 @@ extension CLIPModel {
     func audioEmbeds(_ inputValues: Tensor, attentionMask: Tensor?) throws -> Tensor {
         try Loss.normalized(audioFeatures(inputValues: inputValues, attentionMask: attentionMask))
     }
+
+    /// `config.json`'s fields, the attached tower's configuration under `audio_config`.
+    public var configJSON: [String: JSONValue] { hostConfigJSON(config.json, tower: audioModel, field: "audio_config") }
 }

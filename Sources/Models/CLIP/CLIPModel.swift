@@ -31,17 +31,18 @@ public final class CLIPModel: Module, ConfiguredModel {
     /// Both towers, the projections and the scale; an audio tower too when the config has
     /// `audio_config`.
     public init(config: CLIPConfig, initialization: WeightInitialization) throws {
+        try config.validated(source: "CLIPModel")
         self.config = config
-        textModel = try CLIPTextTransformer(config.textConfig)
-        visionModel = try CLIPVisionTransformer(config.visionConfig)
+        textModel = CLIPTextTransformer(config.textConfig)
+        visionModel = CLIPVisionTransformer(config.visionConfig)
         visualProjection = Linear(config.visionConfig.hiddenSize, config.projectionDim, bias: false)
         textProjection = Linear(config.textConfig.hiddenSize, config.projectionDim, bias: false)
         logitScale = Tensor.full([], config.logitScaleInitValue)
         super.init()
-        register(child: "text_model", textModel)
-        register(child: "vision_model", visionModel)
-        register(child: "visual_projection", visualProjection)
-        register(child: "text_projection", textProjection)
+        register([
+            "text_model": textModel, "vision_model": visionModel, "visual_projection": visualProjection,
+            "text_projection": textProjection,
+        ])
         register(parameter: "logit_scale", logitScale)
         if initialization == .huggingFace {
             textModel.resetParameters()
@@ -51,12 +52,11 @@ public final class CLIPModel: Module, ConfiguredModel {
             setNormal(textProjection.weight, std: f / Double(config.textConfig.hiddenSize).squareRoot())
         }
         if let audio = config.audioConfig {
-            try attachAudioTower(buildAudioTower(audio, source: "config.audio_config", initialization: initialization))
+            try attachAudioTower(Wav2Vec2Model(config: audio, initialization: initialization))
         }
     }
 
     public var architecture: String { "CLIPModel" }
-    public override var typeName: String { "CLIPModel" }
     public override var summaryDetail: String {
         "\(config.projectionDim)-d shared space" + (audioModel == nil ? "" : ", with audio")
     }

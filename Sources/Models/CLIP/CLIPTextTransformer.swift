@@ -9,11 +9,11 @@ final class CLIPTextTransformer: Module {
     let layers: ModuleList<CLIPEncoderLayer>
     let finalLayerNorm: LayerNorm
 
-    init(_ config: CLIPTextConfig) throws {
+    init(_ config: CLIPTextConfig) {
         self.config = config
         tokenEmbedding = Embedding(config.vocabSize, config.hiddenSize)
         positionEmbedding = Embedding(config.maxPositionEmbeddings, config.hiddenSize)
-        layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try CLIPEncoderLayer(config) })
+        layers = ModuleList((0..<config.numHiddenLayers).map { _ in CLIPEncoderLayer(config) })
         finalLayerNorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
         super.init()
         register(
@@ -30,7 +30,6 @@ final class CLIPTextTransformer: Module {
         for layer in layers.items { layer.resetParameters(config) }
     }
 
-    override var typeName: String { "CLIPTextTransformer" }
     override var summaryDetail: String {
         "vocab \(config.vocabSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
@@ -49,7 +48,7 @@ final class CLIPTextTransformer: Module {
         let tokens = try lookup(tokenEmbedding, ids, paddingIndex: nil, model: model, input: "input_ids")
         let x = try tokens + positionEmbedding(Tensor.arange(0, Double(l)))
         let mask = try causalMask(batch: b, length: l, attentionMask: attentionMask, model: model)
-        let h = try runCLIPLayers(layers, x, mask: mask, hiddenStates: &hiddenStates)
+        let h = try runLayers(layers, x, hiddenStates: &hiddenStates) { try $0($1, mask: mask) }
         let last = try finalLayerNorm(h)
         let rows = try Tensor(
             shape: [b], scalars: poolingPositions(ids).enumerated().map { Int64($0.offset * l + $0.element) })

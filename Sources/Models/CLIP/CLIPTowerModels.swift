@@ -15,15 +15,15 @@ public final class CLIPTextModel: Module, ConfiguredModel {
 
     /// A text tower, with CLIP's initialisation unless loading.
     public init(config: CLIPTextConfig, initialization: WeightInitialization) throws {
+        try config.validated(source: "CLIPTextModel")
         self.config = config
-        textModel = try CLIPTextTransformer(config)
+        textModel = CLIPTextTransformer(config)
         super.init()
         register(child: "text_model", textModel)
         if initialization == .huggingFace { textModel.resetParameters() }
     }
 
     public var architecture: String { "CLIPTextModel" }
-    public override var typeName: String { "CLIPTextModel" }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
@@ -55,15 +55,15 @@ public final class CLIPVisionModel: Module, ConfiguredModel {
 
     /// A vision tower, with CLIP's initialisation unless loading.
     public init(config: CLIPVisionConfig, initialization: WeightInitialization) throws {
+        try config.validated(source: "CLIPVisionModel")
         self.config = config
-        visionModel = try CLIPVisionTransformer(config)
+        visionModel = CLIPVisionTransformer(config)
         super.init()
         register(child: "vision_model", visionModel)
         if initialization == .huggingFace { visionModel.resetParameters() }
     }
 
     public var architecture: String { "CLIPVisionModel" }
-    public override var typeName: String { "CLIPVisionModel" }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         let vision = try VisionInput(

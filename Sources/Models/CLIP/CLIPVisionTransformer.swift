@@ -12,7 +12,7 @@ final class CLIPVisionTransformer: Module {
     let preLayerNorm: LayerNorm, postLayerNorm: LayerNorm
     let layers: ModuleList<CLIPEncoderLayer>
 
-    init(_ config: CLIPVisionConfig) throws {
+    init(_ config: CLIPVisionConfig) {
         self.config = config
         let d = config.hiddenSize, p = config.patchSize
         classEmbedding = Tensor.zeros([d])
@@ -21,7 +21,7 @@ final class CLIPVisionTransformer: Module {
         positionEmbedding = Embedding(config.patchCount + 1, d)
         preLayerNorm = LayerNorm(d, eps: config.layerNormEps)
         postLayerNorm = LayerNorm(d, eps: config.layerNormEps)
-        layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try CLIPEncoderLayer(config) })
+        layers = ModuleList((0..<config.numHiddenLayers).map { _ in CLIPEncoderLayer(config) })
         super.init()
         let embeddings = Scope(
             "CLIPVisionEmbeddings", ["patch_embedding": patchEmbedding, "position_embedding": positionEmbedding])
@@ -42,7 +42,6 @@ final class CLIPVisionTransformer: Module {
         for layer in layers.items { layer.resetParameters(config) }
     }
 
-    override var typeName: String { "CLIPVisionTransformer" }
     override var summaryDetail: String {
         "\(config.imageSize)px/\(config.patchSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
@@ -53,7 +52,7 @@ final class CLIPVisionTransformer: Module {
         let patches = try embedPatches(images, patchEmbedding)  // [N, P, D]
         let cls = try classEmbedding.reshaped([1, 1, d]).expanded(to: [n, 1, d])
         let tokens = try Tensor.cat([cls, patches], axis: 1) + positionEmbedding.weight  // [N, P+1, D]
-        let last = try runCLIPLayers(layers, preLayerNorm(tokens), mask: nil, hiddenStates: &hiddenStates)
+        let last = try runLayers(layers, preLayerNorm(tokens), hiddenStates: &hiddenStates) { try $0($1, mask: nil) }
         return (last, try postLayerNorm(last.select(axis: 1, index: 0)))
     }
 }

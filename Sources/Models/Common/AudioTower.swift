@@ -6,8 +6,8 @@ import TensorCore
 /// one Ember ships; any ``PretrainedModel`` that encodes waveforms into frames can serve.
 ///
 /// The tower is saved inside its host: its `config.json` object (with `model_type`) under the
-/// host's `audio_config`/`audio` field, its weights under `audio_model.*`/`audio.*`, and
-/// ``Models/build(config:source:)`` rebuilds it from that object.
+/// host's `audio_config`/`audio` field, its weights under `audio_model.*`/`audio.*`; a host's
+/// configuration rebuilds a Wav2Vec2 tower from that object.
 public protocol AudioTower: PretrainedModel {
     /// The width D of each frame vector.
     var frameWidth: Int { get }
@@ -42,26 +42,19 @@ public struct AudioFrames {
     }
 }
 
-/// Builds an audio tower from the `config.json` object a host model stores for it
-/// (`model_type` defaults to `wav2vec2`).
-func buildAudioTower(_ json: [String: JSONValue], source: String, initialization: WeightInitialization) throws
-    -> any AudioTower
-{
-    var json = json
-    if json["model_type"] == nil { json["model_type"] = .string("wav2vec2") }
-    let model = try Models.build(config: json, source: source, initialization: initialization)
-    guard let tower = model as? any AudioTower else {
-        throw ModelError.config("\(source): a '\(type(of: model).modelType)' model is not an audio encoder")
-    }
-    return tower
-}
-
 extension AudioTower {
     /// The tower's `config.json` object, with its `model_type`, for the host's config.
     var towerConfigJSON: [String: JSONValue] {
         var json = configJSON
         json["model_type"] = .string(Self.modelType)
-        json["architectures"] = nil
         return json
     }
+}
+
+/// A host model's `config.json` fields with its tower's own under `field` (`audio_config`,
+/// `audio`): what the tower is, whichever configuration the host was built from.
+func hostConfigJSON(_ json: [String: JSONValue], tower: (any AudioTower)?, field: String) -> [String: JSONValue] {
+    var json = json
+    if let tower { json[field] = .object(tower.towerConfigJSON) }
+    return json
 }

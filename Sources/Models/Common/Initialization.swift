@@ -24,9 +24,10 @@ func initializeWeights(of root: Module, std: Double) {
     }
 }
 
-/// Overwrites a parameter in place with N(0, std²) samples (optimizers holding it stay valid).
-func setNormal(_ t: Tensor, std: Double) {
-    noGrad { try! t.assign(Initializer.normal(t.shape, std: std)) }  // same shape by construction
+/// Overwrites a parameter in place with N(0, std²) samples (optimizers holding it stay valid),
+/// without recording the copy.
+func setNormal(_ t: Tensor, std: Double, generator: RandomGenerator = .shared) {
+    noGrad { try! t.assign(Initializer.normal(t.shape, std: std, generator: generator)) }  // same shape
 }
 
 func setZero(_ t: Tensor) { setValue(t, 0) }

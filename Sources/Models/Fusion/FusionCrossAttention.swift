@@ -18,15 +18,11 @@ final class FusionCrossAttention: Module {
         visionNorm = LayerNorm(width)
         audioNorm = LayerNorm(width)
         super.init()
-        register(child: "vision_proj", visionProjection)
-        register(child: "audio_proj", audioProjection)
-        register(child: "vision_to_audio", visionToAudio)
-        register(child: "audio_to_vision", audioToVision)
-        register(child: "vision_norm", visionNorm)
-        register(child: "audio_norm", audioNorm)
+        register([
+            "vision_proj": visionProjection, "audio_proj": audioProjection, "vision_to_audio": visionToAudio,
+            "audio_to_vision": audioToVision, "vision_norm": visionNorm, "audio_norm": audioNorm,
+        ])
     }
-
-    override var typeName: String { "FusionCrossAttention" }
 
     /// - Parameters:
     ///   - frames: per-frame vision embeddings `[B, T, Dv]`.

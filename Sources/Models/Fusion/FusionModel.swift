@@ -25,7 +25,7 @@ public final class FusionModel: Module, ConfiguredModel {
 
     /// A model with both towers built from their configurations.
     public convenience init(config: FusionConfig, initialization: WeightInitialization) throws {
-        let audio = try buildAudioTower(config.audio, source: "config.audio", initialization: initialization)
+        let audio = try Wav2Vec2Model(config: config.audio, initialization: initialization)
         let vision = try ViTModel(config: config.vision, addPoolingLayer: false, initialization: initialization)
         try self.init(config: config, vision: vision, audio: audio)
     }
@@ -37,7 +37,7 @@ public final class FusionModel: Module, ConfiguredModel {
     ) throws {
         var config = FusionConfig()
         config.vision = vision.config
-        config.audio = audio.towerConfigJSON
+        config.audio = (audio as? Wav2Vec2Model)?.config ?? config.audio
         config.labels = labels
         config.fusion = fusion
         var tower = vision
@@ -49,6 +49,7 @@ public final class FusionModel: Module, ConfiguredModel {
     }
 
     private init(config: FusionConfig, vision: ViTModel, audio: any AudioTower) throws {
+        try config.validated(source: "FusionModel")
         self.config = config
         self.vision = vision
         self.audio = audio
@@ -69,7 +70,9 @@ public final class FusionModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "EmberFusionModel" }
-    public override var typeName: String { "FusionModel" }
+    public var classLabels: ClassLabels? { config.labels }
+    /// `config.json`'s fields, the audio tower's own configuration under `audio`.
+    public var configJSON: [String: JSONValue] { hostConfigJSON(config.json, tower: audio, field: "audio") }
     public override var summaryDetail: String {
         "\(config.fusion.rawValue), " + counted(config.labels.count, "class", plural: "classes")
     }

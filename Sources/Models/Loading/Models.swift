@@ -9,47 +9,20 @@ public struct LoadedModel {
     public let report: LoadReport
 }
 
-/// Building and loading models by `config.json`'s `model_type` and `architectures`: the Swift
-/// side of `nn.load(dir)`.
+/// Building and loading models by `config.json`'s `model_type` and `architectures` (the registry,
+/// ``families``): the Swift side of `nn.load(dir)` and of the `nn` model constructors.
 public enum Models {
-    /// One architecture family: its `model_type`s and its classes by `architectures` name; the
-    /// first class is the family's base model, built when no listed architecture is known.
-    struct Family: Sendable {
-        let modelTypes: [String]
-        let classes: [(architecture: String, type: any ConfiguredModel.Type)]
-    }
-
-    static let families: [Family] = [
-        Family(
-            modelTypes: ["vit"],
-            classes: [("ViTModel", ViTModel.self), ("ViTForImageClassification", ViTForImageClassification.self)]),
-        Family(modelTypes: ["clip"], classes: [("CLIPModel", CLIPModel.self)]),
-        Family(modelTypes: ["clip_text_model"], classes: [("CLIPTextModel", CLIPTextModel.self)]),
-        Family(modelTypes: ["clip_vision_model"], classes: [("CLIPVisionModel", CLIPVisionModel.self)]),
-        Family(modelTypes: ["uniter"], classes: [("UniterModel", UNITERModel.self)]),
-        Family(
-            modelTypes: ["wav2vec2"],
-            classes: [
-                ("Wav2Vec2Model", Wav2Vec2Model.self), ("Wav2Vec2ForCTC", Wav2Vec2ForCTC.self),
-                ("Wav2Vec2ForSequenceClassification", Wav2Vec2ForSequenceClassification.self),
-            ]),
-        Family(modelTypes: ["ember-fusion"], classes: [("EmberFusionModel", FusionModel.self)]),
-        Family(
-            modelTypes: ["bert"],
-            classes: [
-                ("BertModel", BertModel.self), ("BertForSequenceClassification", BertForSequenceClassification.self),
-            ]),
-    ]
-
-    /// The `model_type`s ``load(directory:strict:)`` and ``build(config:source:)`` accept.
-    public static var modelTypes: [String] { families.flatMap(\.modelTypes).sorted() }
+    /// The `model_type`s ``load(directory:strict:overrides:)`` and ``build(config:source:initialization:rejectingUnknownFields:)`` accept.
+    public static var modelTypes: [String] { families.map(\.modelType).sorted() }
 
     /// Builds a model from a `config.json` object (which names its `model_type` and optionally
     /// `architectures`), initialised from scratch unless `initialization` says otherwise.
+    /// - Parameter rejectingUnknownFields: refuse fields the configuration does not know (for
+    ///   configurations typed by hand, see ``ModelConfig/init(json:source:rejectingUnknownFields:)``).
     /// - Throws: ``ModelError/config(_:)`` naming `source` and the field at fault.
     public static func build(
         config json: [String: JSONValue], source: String = "config",
-        initialization: WeightInitialization = .huggingFace
+        initialization: WeightInitialization = .huggingFace, rejectingUnknownFields: Bool = false
     ) throws -> any PretrainedModel {
         guard let typeValue = json["model_type"] else {
             // UNITER's repository configs name no model type; UNITERModel.load reads them.
@@ -60,18 +33,18 @@ public enum Models {
         guard case .string(let type) = typeValue else {
             throw ModelError.config("\(source): field 'model_type': expected a string")
         }
-        guard let family = families.first(where: { $0.modelTypes.contains(type) }) else {
+        guard let family = family(modelType: type) else {
             throw ModelError.config(
                 "\(source): field 'model_type': '\(type)' is not one Ember builds (\(modelTypes.joined(separator: ", ")))"
             )
         }
-        var architectures: [String] = []
-        if case .array(let items)? = json["architectures"] {
-            architectures = items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
-        }
-        let chosen = family.classes.first { architectures.contains($0.architecture) } ?? family.classes[0]
-        return try make(chosen.type, json, source, initialization)
+        return try make(family.modelClass(for: json), json, source, initialization, rejectingUnknownFields)
     }
+
+    /// The fields of the `config.json` at `path` (a regular file of at most 16 MiB).
+    /// - Throws: ``ModelError/config(_:)`` naming the file: missing, not a regular file, too
+    ///   large, not a JSON object.
+    public static func readConfig(at path: String) throws -> [String: JSONValue] { try readJSONObject(path) }
 
     /// Reads a Hugging Face model folder: builds the architecture `config.json` names and loads
     /// its weights (see ``PretrainedModel/loadCheckpoint(directory:strict:)``). The model is
@@ -94,14 +67,11 @@ public enum Models {
     }
 
     private static func make<M: ConfiguredModel>(
-        _ type: M.Type, _ json: [String: JSONValue], _ source: String,
-        _ initialization: WeightInitialization
+        _ type: M.Type, _ json: [String: JSONValue], _ source: String, _ initialization: WeightInitialization,
+        _ rejectingUnknownFields: Bool
     ) throws -> any PretrainedModel {
-        do {
-            return try M(config: M.Config(json: json, source: source), initialization: initialization)
-        } catch let error as TensorError {
-            throw ModelError.config(error.description)  // Wav2Vec2's config errors name the file and field
-        }
+        let config = try M.Config(json: json, source: source, rejectingUnknownFields: rejectingUnknownFields)
+        return try M(config: config, initialization: initialization)
     }
 }
 

@@ -2,6 +2,8 @@ import FoundationEssentials
 import NN
 import TensorCore
 
+// MARK: - Reading and writing a model folder's weights
+
 extension PretrainedModel {
     /// Loads the weights of a Hugging Face model folder into this model.
     ///
@@ -19,9 +21,7 @@ extension PretrainedModel {
     @discardableResult
     public func loadCheckpoint(directory: String, strict: Bool = true) throws -> LoadReport {
         let weights: ModelWeights
-        do {
-            weights = try ModelWeights.load(directory: directory).normalizingLegacyNames()
-        } catch let error as CheckpointError {
+        do { weights = try ModelWeights.load(directory: directory) } catch let error as CheckpointError {
             throw ModelError.checkpoint(error.description)
         }
         return try loadCheckpoint(weights, strict: strict)
@@ -31,12 +31,13 @@ extension PretrainedModel {
     /// `weights.sources` names each tensor's file in errors.
     @discardableResult
     public func loadCheckpoint(_ weights: ModelWeights, strict: Bool = true) throws -> LoadReport {
+        let weights = try Self.renamingLegacyNames(weights)
         let own = Dictionary(uniqueKeysWithValues: namedParameters() + namedBuffers())
         var mapped: [String: Tensor] = [:], origin: [String: String] = [:], unexpected: [String] = []
         func file(_ key: String) -> String { weights.sources[key] ?? "checkpoint" }
         for key in weights.tensors.keys.sorted() {
             let tensor = weights.tensors[key]!
-            guard let name = resolvedName(forCheckpointKey: key, among: own) else {
+            guard let name = parameterName(forCheckpointKey: key), own[name] != nil else {
                 if parameterName(forCheckpointKey: key) != nil { unexpected.append(key) }
                 continue
             }
@@ -72,32 +73,39 @@ extension PretrainedModel {
         return report
     }
 
-    /// The model parameter a checkpoint key loads into, trying both weight-norm spellings;
-    /// nil for keys the model ignores or has no place for.
-    private func resolvedName(forCheckpointKey key: String, among own: [String: Tensor]) -> String? {
-        for candidate in [key] + weightNormAlternatives(key) {
-            if let name = parameterName(forCheckpointKey: candidate), own[name] != nil { return name }
+    /// The weights under their current names (``ModelWeights/currentName(of:)``).
+    private static func renamingLegacyNames(_ weights: ModelWeights) throws -> ModelWeights {
+        do { return try weights.normalizingLegacyNames() } catch let error as CheckpointError {
+            throw ModelError.checkpoint(error.description)
         }
-        return nil
     }
-}
-
-/// The other spelling of a weight-norm tensor: `weight_g` ↔ `parametrizations.weight.original0`,
-/// `weight_v` ↔ `parametrizations.weight.original1` (checkpoints arrive with the new names; a
-/// model may register either).
-private func weightNormAlternatives(_ key: String) -> [String] {
-    let pairs = [
-        (".weight_g", ".parametrizations.weight.original0"), (".weight_v", ".parametrizations.weight.original1"),
-    ]
-    for (old, new) in pairs {
-        if key.hasSuffix(old) { return [String(key.dropLast(old.count)) + new] }
-        if key.hasSuffix(new) { return [String(key.dropLast(new.count)) + old] }
-    }
-    return []
 }
 
 /// "'a', 'b', 'c' and 4 more".
 private func listed(_ names: [String]) -> String {
     let shown = names.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
     return names.count > 5 ? "\(shown) and \(names.count - 5) more" : shown
+}
+
+extension PretrainedModel {
+    /// Writes a Hugging Face model folder: `config.json` (the configuration plus `model_type`
+    /// and `architectures`) and `model.safetensors` (float32, the checkpoint key names), each
+    /// written to a temporary file and renamed, so a crash never leaves a half-written file.
+    /// `transformers`' `from_pretrained` loads the folders of its architectures with no missing
+    /// or unexpected keys.
+    public func save(directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ModelError.checkpoint("\(directory): cannot create the folder (\(error))")
+        }
+        var config = configJSON
+        config["model_type"] = .string(Self.modelType)
+        config["architectures"] = .array([.string(architecture)])
+        config["dtype"] = .string("float32")
+        let bytes = Array(ConfigWriter.text(config).utf8)
+        let weights = stateDict().mapValues { $0.detached() }
+        try SafeTensors.save(weights, metadata: ["format": "pt"], to: directory + "/model.safetensors")
+        try AtomicFile.write(bytes, to: directory + "/config.json")
+    }
 }

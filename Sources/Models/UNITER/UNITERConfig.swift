@@ -1,7 +1,8 @@
 import TensorCore
 
 /// A UNITER configuration (MODELS.md §6): the BERT fields of UNITER's `uniter-base.json` (or of
-/// any BERT `config.json`, to start UNITER from a BERT checkpoint) plus the region-feature width.
+/// any BERT `config.json`, to start UNITER from a BERT checkpoint) plus the region-feature width,
+/// all at the top level of the file; reading and writing are ``ModelConfig``'s.
 ///
 /// UNITER's own configs carry no `layer_norm_eps`; the BERT default 1e-12 is UNITER's fixed value.
 public struct UNITERConfig: ModelConfig {
@@ -9,34 +10,28 @@ public struct UNITERConfig: ModelConfig {
     public var bert = BertConfig()
     /// The width of a region feature (`IMG_DIM`, 2048 for BUTD Faster R-CNN features).
     public var imgDim = 2048
-    /// Ember's audio tokens: the audio encoder's `config.json` object (`model_type` defaults to
-    /// `wav2vec2`), or nil for image–text UNITER.
-    public var audioConfig: [String: JSONValue]?
+    /// Ember's audio tokens: the audio encoder's configuration, or nil for image–text UNITER.
+    public var audioConfig: Wav2Vec2Config?
+    /// The fields neither UNITER nor BERT reads, written back as read.
+    public var extra: [String: JSONValue] = [:]
 
     /// Hugging Face's defaults.
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case imgDim = "img_dim", audioConfig = "audio_config"
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case bert, imgDim = "img_dim", audioConfig = "audio_config", extra
     }
 
-    public static var fieldNames: Set<String> { BertConfig.fieldNames.union(CodingKeys.allCases.map(\.rawValue)) }
+    public static var nestedConfigs: [String: any ModelConfig.Type] { ["audio_config": Wav2Vec2Config.self] }
+    public static var flattenedConfigs: [String: any ModelConfig.Type] { ["bert": BertConfig.self] }
 
-    public init(from decoder: Decoder) throws {
-        bert = try BertConfig(from: decoder)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        imgDim = try c.value(.imgDim, or: 2048)
-        audioConfig = try c.decodeIfPresent([String: JSONValue].self, forKey: .audioConfig)
-        guard imgDim > 0 else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .imgDim, in: c, debugDescription: "must be positive, got \(imgDim)")
-        }
+    public func validate() throws {
+        try ConfigLimits.width.check(("img_dim", imgDim))
     }
 
-    public func encode(to encoder: Encoder) throws {
-        try bert.encode(to: encoder)
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(imgDim, forKey: .imgDim)
-        try c.encodeIfPresent(audioConfig, forKey: .audioConfig)
+    public var parameterCount: Double {
+        let d = Double(bert.hiddenSize)
+        let regions = Double(imgDim + 8 + 6) * d + 2 * d * d
+        return bert.parameterCount + regions + (audioConfig?.parameterCount ?? 0)
     }
 }

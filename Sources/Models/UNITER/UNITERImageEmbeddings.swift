@@ -18,14 +18,11 @@ final class UNITERImageEmbeddings: Module {
         layerNorm = LayerNorm(d, eps: eps)
         dropout = config.bert.hiddenDropoutProb
         super.init()
-        register(child: "img_linear", imgLinear)
-        register(child: "img_layer_norm", imgLayerNorm)
-        register(child: "pos_layer_norm", posLayerNorm)
-        register(child: "pos_linear", posLinear)
-        register(child: "LayerNorm", layerNorm)
+        register([
+            "img_linear": imgLinear, "img_layer_norm": imgLayerNorm, "pos_layer_norm": posLayerNorm,
+            "pos_linear": posLinear, "LayerNorm": layerNorm,
+        ])
     }
-
-    override var typeName: String { "UNITERImageEmbeddings" }
 
     /// `features [B, K, img_dim]`, `boxes [B, K, 7]` and the image token-type row `[D]` →
     /// `[B, K, D]`.

@@ -8,8 +8,9 @@ import TensorCore
 /// get no position embedding — the tower's frames already encode time — and their own
 /// token-type vector, so a pretrained two-row token-type table loads unchanged.
 extension UNITERModel {
-    /// Adds an audio tower (`audio_model.*`) and fresh audio embeddings; the configuration
-    /// records the tower's so that saving and loading round-trip it.
+    /// Adds an audio tower (`audio_model.*`) and fresh audio embeddings. `config.json` records the
+    /// tower's configuration (``configJSON``), so that saving and loading round-trip a Wav2Vec2
+    /// tower; ``config`` holds it too when it is one.
     /// - Throws: when a tower is already attached.
     public func attachAudioTower(_ tower: any AudioTower) throws {
         guard audioModel == nil else { throw ModelError.input("\(typeName): an audio tower is already attached") }
@@ -19,8 +20,11 @@ extension UNITERModel {
         register(child: "audio_model", tower)
         audioModel = tower
         audioEmbeddings = embeddings
-        config.audioConfig = tower.towerConfigJSON
+        config.audioConfig = (tower as? Wav2Vec2Model)?.config
     }
+
+    /// `config.json`'s fields, the attached tower's configuration under `audio_config`.
+    public var configJSON: [String: JSONValue] { hostConfigJSON(config.json, tower: audioModel, field: "audio_config") }
 
     /// The audio tokens `[B, T', D]` and their 0/1 mask `[B, T']`.
     func audioTokens(_ inputValues: Tensor, attentionMask: Tensor?) throws -> (Tensor, Tensor) {
@@ -48,13 +52,11 @@ final class UNITERAudioEmbeddings: Module {
         layerNorm = LayerNorm(d, eps: config.layerNormEps)
         dropout = config.hiddenDropoutProb
         super.init()
-        register(child: "audio_linear", audioLinear)
-        register(child: "audio_layer_norm", audioLayerNorm)
-        register(child: "token_type_embedding", tokenType)
-        register(child: "LayerNorm", layerNorm)
+        register([
+            "audio_linear": audioLinear, "audio_layer_norm": audioLayerNorm, "token_type_embedding": tokenType,
+            "LayerNorm": layerNorm,
+        ])
     }
-
-    override var typeName: String { "UNITERAudioEmbeddings" }
 
     /// Frames `[B, T', Da]` → tokens `[B, T', D]`.
     func callAsFunction(_ frames: Tensor) throws -> Tensor {

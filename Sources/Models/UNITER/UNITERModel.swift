@@ -32,10 +32,11 @@ public final class UNITERModel: Module, ConfiguredModel {
     /// The encoder, the ITM head and, with `num_labels`, the classification head; an audio tower
     /// too when the config has `audio_config`.
     public init(config: UNITERConfig, initialization: WeightInitialization) throws {
+        try config.validated(source: "UNITERModel")
         self.config = config
         embeddings = BertEmbeddings(config.bert)
         imageEmbeddings = UNITERImageEmbeddings(config)
-        layers = ModuleList(try (0..<config.bert.numHiddenLayers).map { _ in try BertLayer(config.bert) })
+        layers = ModuleList((0..<config.bert.numHiddenLayers).map { _ in BertLayer(config.bert) })
         pooler = Linear(config.bert.hiddenSize, config.bert.hiddenSize)
         itmOutput = Linear(config.bert.hiddenSize, 2)
         head = config.bert.labels.map { UNITERClassifierHead(config.bert, classes: $0.count) }
@@ -53,12 +54,14 @@ public final class UNITERModel: Module, ConfiguredModel {
         // row included — zero biases, LayerNorms 1 and 0.
         if initialization == .huggingFace { initializeWeights(of: self, std: config.bert.initializerRange) }
         if let audio = config.audioConfig {
-            try attachAudioTower(buildAudioTower(audio, source: "config.audio_config", initialization: initialization))
+            try attachAudioTower(Wav2Vec2Model(config: audio, initialization: initialization))
         }
     }
 
     public var architecture: String { "UniterModel" }
-    public override var typeName: String { "UNITERModel" }
+    /// The classification head's classes (UNITER's VQA head), when it has one; the ITM head's
+    /// two classes are not counted.
+    public var classLabels: ClassLabels? { head == nil ? nil : config.bert.labels }
     public override var summaryDetail: String {
         "\(encoderShape(width: config.bert.hiddenSize, layers: config.bert.numHiddenLayers, heads: config.bert.numAttentionHeads)), \(config.imgDim)-d regions"
             + (head.map { ", " + counted($0.classes, "class", plural: "classes") } ?? "")
@@ -68,7 +71,7 @@ public final class UNITERModel: Module, ConfiguredModel {
         let (sequence, keep) = try embed(input)
         let mask = try additiveMask(from: keep, dropValue: -10000)
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
-        let last = try runBertLayers(layers, sequence, mask: mask, hiddenStates: &hidden)
+        let last = try runLayers(layers, sequence, hiddenStates: &hidden) { try $0($1, mask: mask) }
         let pooled = try pooler(last.select(axis: 1, index: 0)).tanh()
         var outputs = ["last_hidden_state": last, "pooler_output": pooled, "itm_logits": try itmOutput(pooled)]
         var losses: [Tensor] = []
@@ -135,12 +138,8 @@ final class UNITERClassifierHead: Module {
         output = Linear(2 * d, classes)
         self.classes = classes
         super.init()
-        register(child: "0", dense)
-        register(child: "2", layerNorm)
-        register(child: "3", output)
+        register(["0": dense, "2": layerNorm, "3": output])
     }
-
-    override var typeName: String { "UNITERClassifierHead" }
 
     /// `[B, D]` → `[B, C]`.
     func callAsFunction(_ pooled: Tensor) throws -> Tensor { try output(layerNorm(dense(pooled).gelu())) }

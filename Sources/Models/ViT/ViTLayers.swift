@@ -20,8 +20,6 @@ final class ViTEmbeddings: Module {
         register(child: "patch_embeddings", Scope("ViTPatchEmbeddings", ["projection": projection]))
     }
 
-    override var typeName: String { "ViTEmbeddings" }
-
     /// `[B, C, S, S]` → `[B, N+1, D]`: patches flattened row-major, the class token in front,
     /// the position table added.
     func callAsFunction(_ images: Tensor) throws -> Tensor {
@@ -36,51 +34,37 @@ final class ViTEmbeddings: Module {
 /// `x + fc2(act(fc1(LN_after(x))))`.
 final class ViTLayer: Module {
     let layernormBefore: LayerNorm, layernormAfter: LayerNorm
-    let query: Linear, key: Linear, value: Linear, attentionOutput: Linear
-    let intermediate: Linear, output: Linear
-    let activation: Activation
-    let heads: Int
-    let attentionDropout: Double, hiddenDropout: Double
+    let attention: SelfAttention
+    let feedForward: FeedForward
+    let hiddenDropout: Double
 
-    init(_ config: ViTConfig) throws {
+    init(_ config: ViTConfig) {
         let d = config.hiddenSize
         layernormBefore = LayerNorm(d, eps: config.layerNormEps)
         layernormAfter = LayerNorm(d, eps: config.layerNormEps)
-        query = Linear(d, d, bias: config.qkvBias)
-        key = Linear(d, d, bias: config.qkvBias)
-        value = Linear(d, d, bias: config.qkvBias)
-        attentionOutput = Linear(d, d)
-        intermediate = Linear(d, config.intermediateSize)
-        output = Linear(config.intermediateSize, d)
-        activation = try Activation(config: config.hiddenAct)
-        heads = config.numAttentionHeads
-        attentionDropout = config.attentionProbsDropoutProb
+        attention = SelfAttention(
+            width: d, heads: config.numAttentionHeads, dropout: config.attentionProbsDropoutProb,
+            qkvBias: config.qkvBias)
+        feedForward = FeedForward(width: d, inner: config.intermediateSize, activation: config.hiddenAct)
         hiddenDropout = config.hiddenDropoutProb
         super.init()
+        let selfAttention = Scope(
+            "ViTSelfAttention", ["query": attention.query, "key": attention.key, "value": attention.value])
         register(
             child: "attention",
             Scope(
                 "ViTAttention",
-                [
-                    "attention": Scope("ViTSelfAttention", ["query": query, "key": key, "value": value]),
-                    "output": Scope("ViTSelfOutput", ["dense": attentionOutput]),
-                ]))
-        register(child: "intermediate", Scope("ViTIntermediate", ["dense": intermediate]))
-        register(child: "output", Scope("ViTOutput", ["dense": output]))
+                ["attention": selfAttention, "output": Scope("ViTSelfOutput", ["dense": attention.output])]))
+        register(child: "intermediate", Scope("ViTIntermediate", ["dense": feedForward.up]))
+        register(child: "output", Scope("ViTOutput", ["dense": feedForward.down]))
         register(child: "layernorm_before", layernormBefore)
         register(child: "layernorm_after", layernormAfter)
     }
 
-    override var typeName: String { "ViTLayer" }
-
     /// `[B, L, D]` → `[B, L, D]`.
     func callAsFunction(_ x: Tensor) throws -> Tensor {
-        let h = try layernormBefore(x)
-        let a = try multiHeadAttention(
-            query: query(h), key: key(h), value: value(h), heads: heads, mask: nil,
-            dropout: attentionDropout, training: isTraining)
-        let x1 = try x + attentionOutput(a).dropout(p: hiddenDropout, training: isTraining)
-        let m = try output(activation(intermediate(layernormAfter(x1))))
-        return try x1 + m.dropout(p: hiddenDropout, training: isTraining)
+        let a = try attention(layernormBefore(x), mask: nil, training: isTraining)
+        let x1 = try x + a.dropout(p: hiddenDropout, training: isTraining)
+        return try x1 + feedForward(layernormAfter(x1)).dropout(p: hiddenDropout, training: isTraining)
     }
 }

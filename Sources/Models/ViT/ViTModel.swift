@@ -25,12 +25,13 @@ public final class ViTModel: Module, ConfiguredModel {
     /// A ViT, without the pooling layer when it is only a backbone (`ViTForImageClassification`,
     /// the Fusion model).
     public init(config: ViTConfig, addPoolingLayer: Bool, initialization: WeightInitialization = .huggingFace) throws {
+        try config.validated(source: "ViTModel")
         self.config = config
         embeddings = ViTEmbeddings(config)
-        layers = ModuleList(try (0..<config.numHiddenLayers).map { _ in try ViTLayer(config) })
+        layers = ModuleList((0..<config.numHiddenLayers).map { _ in ViTLayer(config) })
         layernorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
         pooler = addPoolingLayer ? Linear(config.hiddenSize, config.poolerOutputSize ?? config.hiddenSize) : nil
-        poolerActivation = try Activation(config: config.poolerAct)
+        poolerActivation = config.poolerAct
         super.init()
         register(child: "embeddings", embeddings)
         register(child: "encoder", Scope("ViTEncoder", ["layer": layers]))
@@ -48,20 +49,13 @@ public final class ViTModel: Module, ConfiguredModel {
     }
 
     public var architecture: String { "ViTModel" }
-    public override var typeName: String { "ViTModel" }
     public override var summaryDetail: String {
         "\(config.imageSize)px/\(config.patchSize), \(encoderShape(width: config.hiddenSize, layers: config.numHiddenLayers, heads: config.numAttentionHeads))"
     }
 
     /// Images `[N, C, S, S]` → `last_hidden_state` `[N, P+1, D]` (after the final LayerNorm).
     func encode(_ images: Tensor, hiddenStates: inout HiddenStates) throws -> Tensor {
-        var x = try embeddings(images)
-        for layer in layers.items {
-            hiddenStates.append(x)
-            x = try layer(x)
-        }
-        hiddenStates.append(x)
-        return try layernorm(x)
+        try layernorm(runLayers(layers, embeddings(images), hiddenStates: &hiddenStates) { try $0($1) })
     }
 
     /// The per-image pooled embedding `[N, Dp]`: `act(pooler.dense(h[:, 0]))`.
@@ -85,10 +79,9 @@ public final class ViTModel: Module, ConfiguredModel {
     /// Strips `vit.`; drops heads this model lacks (`classifier.*`, masked-image-modelling keys,
     /// the pooler when built without one).
     public func parameterName(forCheckpointKey key: String) -> String? {
-        let k = key.hasPrefix("vit.") ? String(key.dropFirst(4)) : key
-        if k.hasPrefix("classifier.") || k.hasPrefix("decoder.") || k == "embeddings.mask_token" { return nil }
-        if pooler == nil && k.hasPrefix("pooler.") { return nil }
-        return k
+        ClassifierHead.backboneParameterName(key, prefix: "vit.", hasPooler: pooler != nil) {
+            $0.hasPrefix("classifier.") || $0.hasPrefix("decoder.") || $0 == "embeddings.mask_token"
+        }
     }
 }
 
@@ -104,24 +97,24 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
     public let config: ViTConfig
     /// The backbone (`vit.*`).
     public let vit: ViTModel
-    let classifier: Linear
+    let classifier: ClassifierHead
 
     /// Needs `config.labels` for the class count; defaults to 2 classes as Hugging Face.
     public init(config: ViTConfig, initialization: WeightInitialization) throws {
         var config = config
-        if config.labels == nil { config.labels = ClassLabels(count: 2) }
+        config.labels = config.labels ?? ClassLabels(count: 2)
         self.config = config
         vit = try ViTModel(config: config, addPoolingLayer: false, initialization: initialization)
-        classifier = Linear(config.hiddenSize, config.labels!.count)
+        classifier = ClassifierHead(
+            width: config.hiddenSize, labels: config.labels!, std: config.initializerRange,
+            initialization: initialization)
         super.init()
-        register(child: "vit", vit)
-        register(child: "classifier", classifier)
-        if initialization == .huggingFace { initializeWeights(of: classifier, std: config.initializerRange) }
+        register(["vit": vit, "classifier": classifier.linear])
     }
 
     public var architecture: String { "ViTForImageClassification" }
-    public override var typeName: String { "ViTForImageClassification" }
-    public override var summaryDetail: String { counted(config.labels!.count, "class", plural: "classes") }
+    public var classLabels: ClassLabels? { config.labels }
+    public override var summaryDetail: String { classifier.summary }
 
     public func forward(_ input: ModelInput) throws -> [String: Tensor] {
         let vision = try VisionInput(
@@ -129,12 +122,8 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
             imageSize: config.imageSize, model: typeName)
         var hidden = HiddenStates(enabled: input.outputHiddenStates)
         let last = try vit.encode(vision.images, hiddenStates: &hidden)
-        let logits = try classifier(vision.pooled(last.select(axis: 1, index: 0)))
-        var outputs = ["logits": logits]
-        if let labels = input["labels"] {
-            outputs["loss"] = try classificationLoss(
-                logits: logits, labels: labels, problemType: config.labels!.problemType, model: typeName)
-        }
+        var outputs = try classifier.outputs(
+            vision.pooled(last.select(axis: 1, index: 0)), labels: input["labels"], model: typeName)
         try hidden.write(into: &outputs, vision.perFrame)
         return outputs
     }
@@ -142,7 +131,6 @@ public final class ViTForImageClassification: Module, ConfiguredModel {
     /// Keeps `vit.*` and `classifier.*`, adds `vit.` to a bare ViTModel checkpoint's keys, and
     /// drops the pooler this model lacks.
     public func parameterName(forCheckpointKey key: String) -> String? {
-        if key.hasPrefix("classifier.") { return key }
-        return vit.parameterName(forCheckpointKey: key).map { "vit." + $0 }
+        ClassifierHead.parameterName(key, backbone: "vit.", vit.parameterName(forCheckpointKey:))
     }
 }

@@ -1,16 +1,16 @@
-import FoundationEssentials
 import NN
 import TensorCore
 
 /// The configuration of a Wav2Vec2 model, read from and written to Hugging Face's `config.json`
-/// (`Wav2Vec2Config`): the same field names, the same defaults (those of wav2vec2-base).
+/// (`Wav2Vec2Config`): the same field names, the same defaults (those of wav2vec2-base); reading
+/// and writing are ``ModelConfig``'s.
 ///
 /// Properties are the `config.json` fields in lowerCamelCase (`conv_dim` → ``convDim``). Fields
 /// this port does not use (`tdnn_dim`, `num_negatives`, …) are kept in ``extra`` and written back
 /// unchanged, so a load → save round trip preserves the file's meaning for `transformers`.
-public struct Wav2Vec2Config: Sendable, Equatable, Codable {
+public struct Wav2Vec2Config: EncoderConfig {
     /// How the convolutional feature encoder normalises (`feat_extract_norm`).
-    public enum FeatureNorm: String, Sendable, CaseIterable {
+    public enum FeatureNorm: String, NamedChoice {
         /// Base models: a GroupNorm with one group per channel after the first convolution only.
         case group
         /// Large "lv60" models: a LayerNorm over channels after every convolution.
@@ -19,16 +19,13 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
 
     /// CTC vocabulary (`lm_head` rows); nil in configs made for pre-training only.
     public var vocabSize: Int? = 32
-    /// Width D of the transformer and of `last_hidden_state`.
-    public var hiddenSize = 768
-    /// Transformer layers.
-    public var numHiddenLayers = 12
-    /// Attention heads (they divide D).
-    public var numAttentionHeads = 12
-    /// Feed-forward width I.
-    public var intermediateSize = 3072
-    /// The feed-forward activation (`hidden_act`).
-    public var hiddenAct: Activation = .gelu
+    /// The transformer's shape: `hidden_size` (D, the width of `last_hidden_state`),
+    /// `num_hidden_layers`, `num_attention_heads`, `intermediate_size`, `hidden_act`,
+    /// `layer_norm_eps` (of the transformer LayerNorms and the feature projection's; the
+    /// convolution norms always use 1e-5), `initializer_range` (of the Linear weights).
+    public var encoder = EncoderFields(
+        hiddenSize: 768, numHiddenLayers: 12, numAttentionHeads: 12, intermediateSize: 3072, hiddenAct: .gelu,
+        layerNormEps: 1e-5)
     /// Dropout after attention and feed-forward outputs and on the positional sum (training only).
     public var hiddenDropout = 0.1
     /// Dropout after the feed-forward activation.
@@ -41,15 +38,10 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
     public var finalDropout = 0.1
     /// Probability of skipping each encoder layer in training (LayerDrop).
     public var layerdrop = 0.1
-    /// Standard deviation of the normal initialisation of Linear weights.
-    public var initializerRange = 0.02
-    /// Epsilon of the transformer LayerNorms and the feature projection's LayerNorm; the
-    /// convolution norms always use 1e-5.
-    public var layerNormEps = 1e-5
     /// Feature-encoder normalisation: `group` (base) or `layer` (large).
-    public var featExtractNorm: FeatureNorm = .group
+    public var featExtractNorm = FeatureNorm.group
     /// Activation after each convolution and of the positional embedding.
-    public var featExtractActivation: Activation = .gelu
+    public var featExtractActivation = Activation.gelu
     /// Output channels of each feature-encoder convolution.
     public var convDim = [512, 512, 512, 512, 512, 512, 512]
     /// Stride of each feature-encoder convolution (the product, 320, is the frame hop).
@@ -70,7 +62,7 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
     /// See ``maskTimeProb``.
     public var maskFeatureProb = 0.0
     /// CTC loss reduction: `sum` (default), `mean` (per target length, then batch) or `none`.
-    public var ctcLossReduction: Loss.CTCReduction = .sum
+    public var ctcLossReduction = Loss.CTCReduction.sum
     /// Replace impossible (infinite) CTC losses and their gradients by 0.
     public var ctcZeroInfinity = false
     /// Sequence classification: softmax-weighted sum of all hidden states instead of the last.
@@ -79,18 +71,21 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
     public var classifierProjSize = 256
     /// The CTC blank id.
     public var padTokenId: Int? = 0
-    /// Class names by id (`id2label`); its count is `num_labels`.
-    public var id2label: [Int: String] = [0: "LABEL_0", 1: "LABEL_1"]
+    /// The classes of the sequence-classification head (`id2label` / `num_labels`; two by default,
+    /// as in `transformers`).
+    public var labels = ClassLabels(count: 2)
     /// Every other `config.json` field, written back as read.
     public var extra: [String: JSONValue] = [:]
 
     /// The defaults of `transformers`' `Wav2Vec2Config()` (wav2vec2-base).
     public init() {}
 
-    /// Number of classes of the sequence-classification head.
+    public static var modelType: String? { "wav2vec2" }
+
+    /// Number of classes of the sequence-classification head; setting it names them `LABEL_i`.
     public var numLabels: Int {
-        get { id2label.count }
-        set { id2label = Dictionary(uniqueKeysWithValues: (0..<newValue).map { ($0, "LABEL_\($0)") }) }
+        get { labels.count }
+        set { labels = ClassLabels(count: newValue) }
     }
 
     /// Frames the feature encoder makes from `samples` inputs: for each convolution (k, s),
@@ -100,163 +95,63 @@ public struct Wav2Vec2Config: Sendable, Equatable, Codable {
         zip(convKernel, convStride).reduce(samples) { n, ks in floorDivide(n - ks.0, ks.1) + 1 }
     }
 
-    // MARK: - Reading
-
-    /// Reads `config.json` at `path`. - Throws: errors naming the file and the field.
-    public init(contentsOf path: String) throws {
-        let bytes: Data
-        do { bytes = try Data(contentsOf: URL(filePath: path)) } catch {
-            throw TensorError.io("\(path): cannot read the Wav2Vec2 config (\(error))")
-        }
-        let json: [String: JSONValue]
-        do { json = try JSONDecoder().decode([String: JSONValue].self, from: bytes) } catch {
-            throw TensorError.io("\(path): not a JSON object (\(error))")
-        }
-        try self.init(json: json, source: path)
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case vocabSize = "vocab_size", encoder
+        case hiddenDropout = "hidden_dropout", activationDropout = "activation_dropout"
+        case attentionDropout = "attention_dropout", featProjDropout = "feat_proj_dropout"
+        case finalDropout = "final_dropout", layerdrop, featExtractNorm = "feat_extract_norm"
+        case featExtractActivation = "feat_extract_activation", convDim = "conv_dim", convStride = "conv_stride"
+        case convKernel = "conv_kernel", convBias = "conv_bias", numConvPosEmbeddings = "num_conv_pos_embeddings"
+        case numConvPosEmbeddingGroups = "num_conv_pos_embedding_groups", doStableLayerNorm = "do_stable_layer_norm"
+        case maskTimeProb = "mask_time_prob", maskFeatureProb = "mask_feature_prob"
+        case ctcLossReduction = "ctc_loss_reduction", ctcZeroInfinity = "ctc_zero_infinity"
+        case useWeightedLayerSum = "use_weighted_layer_sum", classifierProjSize = "classifier_proj_size"
+        case padTokenId = "pad_token_id", labels, extra
     }
 
-    /// Builds a config from `config.json` fields (or a Lua table with the same names); missing
-    /// fields take `transformers`' defaults. `num_labels` may be given instead of `id2label`.
-    /// - Throws: an error naming `source` and the field that has a wrong type or value, or that
-    ///   asks for a feature this port lacks (`add_adapter`, `adapter_attn_dim`).
-    public init(json: [String: JSONValue], source: String = "config.json") throws {
-        let f = Fields(json: json, source: source)
-        if let type = try f.string("model_type"), type != "wav2vec2" {
-            throw f.error("model_type", "is \"\(type)\", not \"wav2vec2\"")
+    /// Checks the sizes, that the convolution lists agree, that the heads and groups divide the
+    /// width, and refuses the features this port lacks (`add_adapter`, `adapter_attn_dim`).
+    public func validate() throws {
+        guard !convDim.isEmpty else {
+            throw ConfigIssue("conv_dim", "is empty; the feature encoder needs a convolution")
         }
-        vocabSize = try f.optionalInt("vocab_size", vocabSize)
-        hiddenSize = try f.int("hidden_size", hiddenSize, minimum: 1)
-        numHiddenLayers = try f.int("num_hidden_layers", numHiddenLayers, minimum: 0)
-        numAttentionHeads = try f.int("num_attention_heads", numAttentionHeads, minimum: 1)
-        intermediateSize = try f.int("intermediate_size", intermediateSize, minimum: 1)
-        hiddenAct = try f.activation("hidden_act", hiddenAct)
-        hiddenDropout = try f.double("hidden_dropout", hiddenDropout)
-        activationDropout = try f.double("activation_dropout", activationDropout)
-        attentionDropout = try f.double("attention_dropout", attentionDropout)
-        featProjDropout = try f.double("feat_proj_dropout", featProjDropout)
-        finalDropout = try f.double("final_dropout", finalDropout)
-        layerdrop = try f.double("layerdrop", layerdrop)
-        initializerRange = try f.double("initializer_range", initializerRange)
-        layerNormEps = try f.double("layer_norm_eps", layerNormEps)
-        featExtractNorm = try f.choice("feat_extract_norm", featExtractNorm, among: FeatureNorm.allCases)
-        featExtractActivation = try f.activation("feat_extract_activation", featExtractActivation)
-        convDim = try f.ints("conv_dim", convDim)
-        convStride = try f.ints("conv_stride", convStride)
-        convKernel = try f.ints("conv_kernel", convKernel)
-        convBias = try f.bool("conv_bias", convBias)
-        numConvPosEmbeddings = try f.int("num_conv_pos_embeddings", numConvPosEmbeddings, minimum: 1)
-        numConvPosEmbeddingGroups = try f.int("num_conv_pos_embedding_groups", numConvPosEmbeddingGroups, minimum: 1)
-        doStableLayerNorm = try f.bool("do_stable_layer_norm", doStableLayerNorm)
-        maskTimeProb = try f.double("mask_time_prob", maskTimeProb)
-        maskFeatureProb = try f.double("mask_feature_prob", maskFeatureProb)
-        ctcLossReduction = try f.choice("ctc_loss_reduction", ctcLossReduction, among: [.mean, .sum, .none])
-        ctcZeroInfinity = try f.bool("ctc_zero_infinity", ctcZeroInfinity)
-        useWeightedLayerSum = try f.bool("use_weighted_layer_sum", useWeightedLayerSum)
-        classifierProjSize = try f.int("classifier_proj_size", classifierProjSize, minimum: 1)
-        padTokenId = try f.optionalInt("pad_token_id", padTokenId)
-        id2label = try f.labels(default: id2label)
-        extra = json.filter { !Self.modelled.contains($0.key) }
-        try validate(f)
-    }
-
-    private func validate(_ f: Fields) throws {
-        guard !convDim.isEmpty else { throw f.error("conv_dim", "is empty; the feature encoder needs a convolution") }
+        try ConfigLimits.layers.check(("conv_dim", convDim.count))
         for (name, values) in [("conv_stride", convStride), ("conv_kernel", convKernel)]
         where values.count != convDim.count {
-            throw f.error(
+            throw ConfigIssue(
                 name, "has \(values.count) entries but conv_dim has \(convDim.count); there is one per convolution")
         }
-        for (name, values) in [("conv_dim", convDim), ("conv_stride", convStride), ("conv_kernel", convKernel)]
-        where values.contains(where: { $0 < 1 }) {
-            throw f.error(name, "must hold positive integers, got \(values)")
+        for (dim, (stride, kernel)) in zip(convDim, zip(convStride, convKernel)) {
+            try ConfigLimits.width.check(("conv_dim", dim))
+            try ConfigLimits.kernel.check(("conv_stride", stride), ("conv_kernel", kernel))
         }
-        guard hiddenSize % numAttentionHeads == 0 else {
-            throw f.error("num_attention_heads", "\(numAttentionHeads) does not divide hidden_size \(hiddenSize)")
-        }
-        guard hiddenSize % numConvPosEmbeddingGroups == 0 else {
-            throw f.error(
+        try ConfigLimits.kernel.check(("num_conv_pos_embeddings", numConvPosEmbeddings))
+        try ConfigLimits.width.check(("classifier_proj_size", classifierProjSize))
+        try ConfigLimits.tableRows.check(("vocab_size", vocabSize ?? 1))
+        guard numConvPosEmbeddingGroups >= 1, encoder.hiddenSize % numConvPosEmbeddingGroups == 0 else {
+            throw ConfigIssue(
                 "num_conv_pos_embedding_groups",
-                "\(numConvPosEmbeddingGroups) does not divide hidden_size \(hiddenSize)")
+                "\(numConvPosEmbeddingGroups) does not divide hidden_size \(encoder.hiddenSize)")
         }
-        if try f.bool("add_adapter", false) {
-            throw f.error("add_adapter", "is true; Wav2Vec2 adapters are not supported")
+        if extra["add_adapter"] == .bool(true) {
+            throw ConfigIssue("add_adapter", "is true; Wav2Vec2 adapters are not supported")
         }
-        if let dim = f.json["adapter_attn_dim"], dim != .null {
-            throw f.error("adapter_attn_dim", "is set; attention adapters (MMS) are not supported")
+        if let dim = extra["adapter_attn_dim"], dim != .null {
+            throw ConfigIssue("adapter_attn_dim", "is set; attention adapters (MMS) are not supported")
         }
     }
 
-    // MARK: - Writing
-
-    /// The fields as `config.json` holds them, for saving; `architectures` is set by the model.
-    public var json: [String: JSONValue] {
-        var out = extra
-        func put(_ key: String, _ value: Int) { out[key] = .number(Double(value)) }
-        func put(_ key: String, _ value: Double) { out[key] = .number(value) }
-        func put(_ key: String, _ value: Bool) { out[key] = .bool(value) }
-        func put(_ key: String, _ value: String) { out[key] = .string(value) }
-        func put(_ key: String, _ values: [Int]) { out[key] = .array(values.map { .number(Double($0)) }) }
-        out["model_type"] = .string("wav2vec2")
-        out["vocab_size"] = vocabSize.map { .number(Double($0)) } ?? .null
-        put("hidden_size", hiddenSize)
-        put("num_hidden_layers", numHiddenLayers)
-        put("num_attention_heads", numAttentionHeads)
-        put("intermediate_size", intermediateSize)
-        put("hidden_act", hiddenAct.rawValue)
-        put("hidden_dropout", hiddenDropout)
-        put("activation_dropout", activationDropout)
-        put("attention_dropout", attentionDropout)
-        put("feat_proj_dropout", featProjDropout)
-        put("final_dropout", finalDropout)
-        put("layerdrop", layerdrop)
-        put("initializer_range", initializerRange)
-        put("layer_norm_eps", layerNormEps)
-        put("feat_extract_norm", featExtractNorm.rawValue)
-        put("feat_extract_activation", featExtractActivation.rawValue)
-        put("conv_dim", convDim)
-        put("conv_stride", convStride)
-        put("conv_kernel", convKernel)
-        put("conv_bias", convBias)
-        put("num_feat_extract_layers", convDim.count)
-        put("num_conv_pos_embeddings", numConvPosEmbeddings)
-        put("num_conv_pos_embedding_groups", numConvPosEmbeddingGroups)
-        put("do_stable_layer_norm", doStableLayerNorm)
-        put("mask_time_prob", maskTimeProb)
-        put("mask_feature_prob", maskFeatureProb)
-        put("ctc_loss_reduction", ctcLossReduction.rawValue)
-        put("ctc_zero_infinity", ctcZeroInfinity)
-        put("use_weighted_layer_sum", useWeightedLayerSum)
-        put("classifier_proj_size", classifierProjSize)
-        out["pad_token_id"] = padTokenId.map { .number(Double($0)) } ?? .null
-        let ids = id2label.keys.sorted()
-        out["id2label"] = .object(
-            Dictionary(uniqueKeysWithValues: ids.map { (String($0), JSONValue.string(id2label[$0]!)) }))
-        out["label2id"] = .object(
-            Dictionary(ids.map { (id2label[$0]!, JSONValue.number(Double($0))) }, uniquingKeysWith: { a, _ in a }))
-        return out
+    public var parameterCount: Double {
+        let d = Double(encoder.hiddenSize), channels = [1] + convDim
+        let convolutions = zip(channels, zip(convDim, convKernel)).reduce(0.0) { sum, layer in
+            sum + Double(layer.0 * layer.1.0 * layer.1.1 + 3 * layer.1.0)
+        }
+        let projection = Double((convDim.last ?? 0) + 1) * d + Double(2 * (convDim.last ?? 0))
+        let positional = d * d / Double(numConvPosEmbeddingGroups) * Double(numConvPosEmbeddings) + d
+        let ctc = Double(vocabSize ?? 0) * (d + 1)
+        let classifier = Double(classifierProjSize) * (d + 1 + Double(labels.count))
+        return convolutions + projection + positional + encoder.parameterCount + 3 * d + max(ctc, classifier)
     }
-
-    /// Decodes a `config.json` object (see ``init(json:source:)``).
-    public init(from decoder: Decoder) throws {
-        try self.init(json: decoder.singleValueContainer().decode([String: JSONValue].self))
-    }
-
-    /// Encodes ``json``.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(json)
-    }
-
-    /// Fields read into properties (and `num_labels`/`label2id`, derived from `id2label`).
-    private static let modelled: Set<String> = [
-        "model_type", "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
-        "hidden_act", "hidden_dropout", "activation_dropout", "attention_dropout", "feat_proj_dropout", "final_dropout",
-        "layerdrop", "initializer_range", "layer_norm_eps", "feat_extract_norm", "feat_extract_activation", "conv_dim",
-        "conv_stride", "conv_kernel", "conv_bias", "num_feat_extract_layers", "num_conv_pos_embeddings",
-        "num_conv_pos_embedding_groups", "do_stable_layer_norm", "mask_time_prob", "mask_feature_prob",
-        "ctc_loss_reduction", "ctc_zero_infinity", "use_weighted_layer_sum", "classifier_proj_size", "pad_token_id",
-        "id2label", "label2id", "num_labels",
-    ]
 }
 
 /// Python's `//` for the length formula (rounds toward −∞, unlike Swift's `/`).

@@ -26,21 +26,17 @@ public final class Wav2Vec2Encoder: Module {
     public let layerdrop: Double
     let generator: RandomGenerator
 
-    /// An encoder with Hugging Face's initialisation, drawn from `generator`.
-    public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
-        posConvEmbed = Wav2Vec2PositionalConvEmbedding(config: config, generator: generator)
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
+        posConvEmbed = Wav2Vec2PositionalConvEmbedding(config: config, weights: weights)
         layerNorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
-        dropout = Dropout(config.hiddenDropout, generator: generator)
+        dropout = Dropout(config.hiddenDropout, generator: weights.generator)
         layers = ModuleList(
-            (0..<config.numHiddenLayers).map { _ in Wav2Vec2EncoderLayer(config: config, generator: generator) })
+            (0..<config.numHiddenLayers).map { _ in Wav2Vec2EncoderLayer(config: config, weights: weights) })
         preNorm = config.doStableLayerNorm
         layerdrop = config.layerdrop
-        self.generator = generator
+        generator = weights.generator
         super.init()
-        register(child: "pos_conv_embed", posConvEmbed)
-        register(child: "layer_norm", layerNorm)
-        register(child: "dropout", dropout)
-        register(child: "layers", layers)
+        register(["pos_conv_embed": posConvEmbed, "layer_norm": layerNorm, "dropout": dropout, "layers": layers])
     }
 
     public override var typeName: String { preNorm ? "Wav2Vec2EncoderStableLayerNorm" : "Wav2Vec2Encoder" }

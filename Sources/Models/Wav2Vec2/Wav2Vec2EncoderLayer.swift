@@ -1,40 +1,28 @@
 import NN
 import TensorCore
 
-/// Bidirectional multi-head self-attention with separate q/k/v projections (`Wav2Vec2Attention`).
+/// Bidirectional multi-head self-attention with separate q/k/v projections (`Wav2Vec2Attention`;
+/// keys `k_proj`, `v_proj`, `q_proj`, `out_proj`, D → D).
 public final class Wav2Vec2Attention: Module {
-    /// The `q_proj`, `k_proj`, `v_proj` and `out_proj` Linears (D → D).
-    public let qProj: Linear, kProj: Linear, vProj: Linear, outProj: Linear
-    /// Number of heads.
-    public let heads: Int
-    /// Dropout on the attention probabilities (`attention_dropout`).
-    public let dropout: Double
+    let attention: SelfAttention
 
-    init(config: Wav2Vec2Config, generator: RandomGenerator) {
-        let d = config.hiddenSize, std = config.initializerRange
-        kProj = Wav2Vec2Init.linear(d, d, std: std, generator: generator)
-        vProj = Wav2Vec2Init.linear(d, d, std: std, generator: generator)
-        qProj = Wav2Vec2Init.linear(d, d, std: std, generator: generator)
-        outProj = Wav2Vec2Init.linear(d, d, std: std, generator: generator)
-        heads = config.numAttentionHeads
-        dropout = config.attentionDropout
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
+        let d = config.hiddenSize
+        let (key, value, query, output) = (
+            weights.linear(d, d), weights.linear(d, d), weights.linear(d, d), weights.linear(d, d)
+        )
+        attention = SelfAttention(
+            query: query, key: key, value: value, output: output, heads: config.numAttentionHeads,
+            dropout: config.attentionDropout)
         super.init()
-        register(child: "k_proj", kProj)
-        register(child: "v_proj", vProj)
-        register(child: "q_proj", qProj)
-        register(child: "out_proj", outProj)
+        register(["k_proj": key, "v_proj": value, "q_proj": query, "out_proj": output])
     }
 
-    public override var summaryDetail: String { "heads=\(heads)" }
+    public override var summaryDetail: String { "heads=\(attention.heads)" }
 
     /// `x [B, L, D]`, additive key mask `[B, 1, 1, L]` → `[B, L, D]`.
     public func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
-        let q = try splitHeads(qProj(x), heads: heads)  // [B, H, L, dh]
-        let k = try splitHeads(kProj(x), heads: heads)
-        let v = try splitHeads(vProj(x), heads: heads)
-        let o = try scaledDotProductAttention(
-            query: q, key: k, value: v, mask: mask, dropout: dropout, training: isTraining)
-        return try outProj(mergeHeads(o))
+        try attention(x, mask: mask, training: isTraining)
     }
 }
 
@@ -51,19 +39,17 @@ public final class Wav2Vec2FeedForward: Module {
     /// `hidden_act`.
     public let activation: Activation
 
-    init(config: Wav2Vec2Config, generator: RandomGenerator) {
-        let std = config.initializerRange
-        intermediateDropout = Dropout(config.activationDropout, generator: generator)
-        intermediateDense = Wav2Vec2Init.linear(
-            config.hiddenSize, config.intermediateSize, std: std, generator: generator)
-        outputDense = Wav2Vec2Init.linear(config.intermediateSize, config.hiddenSize, std: std, generator: generator)
-        outputDropout = Dropout(config.hiddenDropout, generator: generator)
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
+        intermediateDropout = Dropout(config.activationDropout, generator: weights.generator)
+        intermediateDense = weights.linear(config.hiddenSize, config.intermediateSize)
+        outputDense = weights.linear(config.intermediateSize, config.hiddenSize)
+        outputDropout = Dropout(config.hiddenDropout, generator: weights.generator)
         activation = config.hiddenAct
         super.init()
-        register(child: "intermediate_dropout", intermediateDropout)
-        register(child: "intermediate_dense", intermediateDense)
-        register(child: "output_dense", outputDense)
-        register(child: "output_dropout", outputDropout)
+        register([
+            "intermediate_dropout": intermediateDropout, "intermediate_dense": intermediateDense,
+            "output_dense": outputDense, "output_dropout": outputDropout,
+        ])
     }
 
     /// `[B, L, D]` → `[B, L, D]`.
@@ -93,19 +79,18 @@ public final class Wav2Vec2EncoderLayer: Module {
     /// Pre-norm (stable) rather than post-norm.
     public let preNorm: Bool
 
-    init(config: Wav2Vec2Config, generator: RandomGenerator) {
-        attention = Wav2Vec2Attention(config: config, generator: generator)
-        dropout = Dropout(config.hiddenDropout, generator: generator)
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
+        attention = Wav2Vec2Attention(config: config, weights: weights)
+        dropout = Dropout(config.hiddenDropout, generator: weights.generator)
         layerNorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
-        feedForward = Wav2Vec2FeedForward(config: config, generator: generator)
+        feedForward = Wav2Vec2FeedForward(config: config, weights: weights)
         finalLayerNorm = LayerNorm(config.hiddenSize, eps: config.layerNormEps)
         preNorm = config.doStableLayerNorm
         super.init()
-        register(child: "attention", attention)
-        register(child: "dropout", dropout)
-        register(child: "layer_norm", layerNorm)
-        register(child: "feed_forward", feedForward)
-        register(child: "final_layer_norm", finalLayerNorm)
+        register([
+            "attention": attention, "dropout": dropout, "layer_norm": layerNorm, "feed_forward": feedForward,
+            "final_layer_norm": finalLayerNorm,
+        ])
     }
 
     public override var typeName: String { preNorm ? "Wav2Vec2EncoderLayerStableLayerNorm" : "Wav2Vec2EncoderLayer" }

@@ -20,12 +20,10 @@ public final class Wav2Vec2ConvLayer: Module {
     /// `feat_extract_activation`.
     public let activation: Activation
 
-    init(config: Wav2Vec2Config, index j: Int, norm: Norm, generator: RandomGenerator) {
+    init(config: Wav2Vec2Config, index j: Int, norm: Norm, weights: Wav2Vec2Init) {
         let inChannels = j == 0 ? 1 : config.convDim[j - 1], outChannels = config.convDim[j]
-        conv = Conv1d(
-            inChannels, outChannels, kernelSize: config.convKernel[j], stride: config.convStride[j],
-            bias: config.convBias, generator: generator)
-        Wav2Vec2Init.kaimingNormal(conv, generator: generator)
+        conv = weights.convolution(
+            inChannels, outChannels, kernel: config.convKernel[j], stride: config.convStride[j], bias: config.convBias)
         self.norm = norm
         // The convolution norms use PyTorch's default eps (1e-5) whatever layer_norm_eps says.
         switch norm {
@@ -65,12 +63,11 @@ public final class Wav2Vec2FeatureEncoder: Module {
     /// `conv_layers.{j}`, one per `conv_dim` entry.
     public let convLayers: ModuleList<Wav2Vec2ConvLayer>
 
-    /// Layers with Hugging Face's initialisation (kaiming-normal weights), drawn from `generator`.
-    public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
         convLayers = ModuleList(
             (0..<config.convDim.count).map { j in
                 let norm: Wav2Vec2ConvLayer.Norm = config.featExtractNorm == .layer ? .layer : (j == 0 ? .group : .none)
-                return Wav2Vec2ConvLayer(config: config, index: j, norm: norm, generator: generator)
+                return Wav2Vec2ConvLayer(config: config, index: j, norm: norm, weights: weights)
             })
         super.init()
         register(child: "conv_layers", convLayers)
@@ -79,7 +76,7 @@ public final class Wav2Vec2FeatureEncoder: Module {
     /// `inputValues [B, T]` → `[B, C, T']`.
     public func callAsFunction(_ inputValues: Tensor) throws -> Tensor {
         guard inputValues.rank == 2 else {
-            throw TensorError.shape("Wav2Vec2: input_values must be [batch, samples], got \(inputValues.shape)")
+            throw ModelError.input("Wav2Vec2: input_values must be [batch, samples], got \(inputValues.shape)")
         }
         return try convLayers.items.reduce(inputValues.unsqueezed(at: 1)) { try $1($0) }
     }
@@ -95,17 +92,14 @@ public final class Wav2Vec2FeatureProjection: Module {
     /// `feat_proj_dropout`.
     public let dropout: Dropout
 
-    /// Layers with Hugging Face's initialisation (kaiming-normal weights), drawn from `generator`.
-    public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
         let width = config.convDim.last!
         layerNorm = LayerNorm(width, eps: config.layerNormEps)
         // HF draws U(±1/√C) for both weight and bias: PyTorch's default Linear init.
-        projection = Linear(width, config.hiddenSize, generator: generator)
-        dropout = Dropout(config.featProjDropout, generator: generator)
+        projection = Linear(width, config.hiddenSize, generator: weights.generator)
+        dropout = Dropout(config.featProjDropout, generator: weights.generator)
         super.init()
-        register(child: "layer_norm", layerNorm)
-        register(child: "projection", projection)
-        register(child: "dropout", dropout)
+        register(["layer_norm": layerNorm, "projection": projection, "dropout": dropout])
     }
 
     /// `features [B, T', C]` → (`hidden [B, T', D]`, `normed [B, T', C]`); the normed features are

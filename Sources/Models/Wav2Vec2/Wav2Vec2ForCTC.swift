@@ -8,7 +8,7 @@ import TensorCore
 /// (padding with `pad_token_id` works too); the blank is `pad_token_id`; each item's input
 /// length is `frameCount(Σ attention_mask[b])` (all frames without a mask); reduction and
 /// zero-infinity come from `ctc_loss_reduction` and `ctc_zero_infinity`.
-public final class Wav2Vec2ForCTC: Module, PretrainedModel {
+public final class Wav2Vec2ForCTC: Module, Wav2Vec2HeadModel {
     public static let modelType = "wav2vec2"
     /// The encoder (`wav2vec2.*`).
     public let wav2vec2: Wav2Vec2Model
@@ -17,23 +17,22 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
     /// `lm_head`: D → vocab_size.
     public let lmHead: Linear
 
-    /// - Throws: when the config has no `vocab_size`.
-    public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) throws {
+    /// The encoder and a CTC head, initialised as ``Wav2Vec2Model``.
+    /// - Throws: ``ModelError/config(_:)`` when the configuration has no `vocab_size` or fails
+    ///   ``Wav2Vec2Config/validate()``.
+    public init(
+        config: Wav2Vec2Config, initialization: WeightInitialization = .huggingFace, generator: RandomGenerator
+    ) throws {
         guard let vocab = config.vocabSize else {
-            throw TensorError.invalidArgument(
-                "Wav2Vec2ForCTC: the config has no vocab_size; set it to the CTC vocabulary size")
+            throw ModelError.config(
+                "Wav2Vec2ForCTC: field 'vocab_size': the CTC head needs the vocabulary size, got null")
         }
-        wav2vec2 = Wav2Vec2Model(config: config, generator: generator)
+        wav2vec2 = try Wav2Vec2Model(config: config, initialization: initialization, generator: generator)
         dropout = Dropout(config.finalDropout, generator: generator)
-        lmHead = Wav2Vec2Init.linear(config.hiddenSize, vocab, std: config.initializerRange, generator: generator)
+        lmHead = Wav2Vec2Init(config, initialization, generator: generator).linear(config.hiddenSize, vocab)
         super.init()
-        register(child: "wav2vec2", wav2vec2)
-        register(child: "dropout", dropout)
-        register(child: "lm_head", lmHead)
+        register(["wav2vec2": wav2vec2, "dropout": dropout, "lm_head": lmHead])
     }
-
-    /// The configuration.
-    public var config: Wav2Vec2Config { wav2vec2.config }
 
     /// Runs the model on `inputValues [B, T]`.
     /// - Parameters:
@@ -63,14 +62,14 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
     public func ctcLoss(logits: Tensor, labels: Tensor, inputLengths: [Int]) throws -> Tensor {
         let vocab = logits.shape[2], blank = config.padTokenId ?? 0
         guard labels.dtype == .int64, labels.rank == 2, labels.shape[0] == logits.shape[0] else {
-            throw TensorError.invalidArgument(
+            throw ModelError.input(
                 "Wav2Vec2ForCTC: labels must be int64 [batch, length] for \(logits.shape[0]) items, got \(labels.dtype) \(labels.shape)"
             )
         }
         let flat = labels.toArray(of: Int64.self), width = labels.shape[1]
         let rows = (0..<labels.shape[0]).map { flat[($0 * width)..<(($0 + 1) * width)] }
         if let bad = rows.joined().first(where: { $0 >= vocab }) {
-            throw TensorError.invalidArgument("Wav2Vec2ForCTC: label \(bad) is not below vocab_size \(vocab)")
+            throw ModelError.input("Wav2Vec2ForCTC: label \(bad) is not below vocab_size \(vocab)")
         }
         let targets = rows.map { $0.filter { $0 != -100 && $0 != Int64(blank) } }
         let logProbs = try logits.converted(to: .float32).logSoftmax(axis: -1).transposed(0, 1)  // [T', B, V]
@@ -97,27 +96,8 @@ public final class Wav2Vec2ForCTC: Module, PretrainedModel {
         }
     }
 
-    /// Stops gradients to the convolutional feature encoder (`freeze_feature_encoder`).
-    public func freezeFeatureEncoder() throws { try wav2vec2.freezeFeatureEncoder() }
-
     // MARK: - PretrainedModel
 
     public var architecture: String { "Wav2Vec2ForCTC" }
-    public var configJSON: [String: JSONValue] { Wav2Vec2Keys.configJSON(config, architecture: architecture) }
-
-    /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits`, `loss`
-    /// and, when asked for, `hidden_states.k`.
-    public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let (logits, loss, encoder) = try self(
-            input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
-            labels: input["labels"], outputHiddenStates: input.outputHiddenStates)
-        var out = ["logits": logits]
-        out["loss"] = loss
-        encoder.writeHiddenStates(into: &out)
-        return out
-    }
-
-    public func parameterName(forCheckpointKey key: String) -> String? {
-        Wav2Vec2Keys.name(forCheckpointKey: key, in: self, prefix: "wav2vec2.", heads: ["lm_head"])
-    }
+    public var headNames: Set<String> { ["lm_head"] }
 }

@@ -10,7 +10,7 @@ import TensorCore
 ///     logits = classifier(pooled)                   [B, num_labels]
 ///
 /// With int64 `labels [B]` the loss is the cross-entropy (mean over the batch).
-public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
+public final class Wav2Vec2ForSequenceClassification: Module, Wav2Vec2HeadModel {
     public static let modelType = "wav2vec2"
     /// The encoder (`wav2vec2.*`).
     public let wav2vec2: Wav2Vec2Model
@@ -21,23 +21,23 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
     /// `classifier`: classifier_proj_size → num_labels.
     public let classifier: Linear
 
-    /// A model with Hugging Face's initialisation, drawn from `generator`.
-    public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
-        wav2vec2 = Wav2Vec2Model(config: config, generator: generator)
+    /// The encoder and the classifier, initialised as ``Wav2Vec2Model``.
+    /// - Throws: ``ModelError/config(_:)`` when the configuration fails ``Wav2Vec2Config/validate()``.
+    public init(
+        config: Wav2Vec2Config, initialization: WeightInitialization = .huggingFace, generator: RandomGenerator
+    ) throws {
+        wav2vec2 = try Wav2Vec2Model(config: config, initialization: initialization, generator: generator)
         let states = config.numHiddenLayers + 1
         layerWeights = config.useWeightedLayerSum ? Tensor.full([states], 1 / Double(states)) : nil
-        let std = config.initializerRange
-        projector = Wav2Vec2Init.linear(config.hiddenSize, config.classifierProjSize, std: std, generator: generator)
-        classifier = Wav2Vec2Init.linear(config.classifierProjSize, config.numLabels, std: std, generator: generator)
+        let weights = Wav2Vec2Init(config, initialization, generator: generator)
+        projector = weights.linear(config.hiddenSize, config.classifierProjSize)
+        classifier = weights.linear(config.classifierProjSize, config.numLabels)
         super.init()
         register(child: "wav2vec2", wav2vec2)
         if let layerWeights { register(parameter: "layer_weights", layerWeights) }
         register(child: "projector", projector)
         register(child: "classifier", classifier)
     }
-
-    /// The configuration.
-    public var config: Wav2Vec2Config { wav2vec2.config }
 
     /// Classifies `inputValues [B, T]`.
     /// - Parameters:
@@ -61,9 +61,6 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
         return (logits, try Loss.crossEntropy(logits, labels.reshaped([-1])), out)
     }
 
-    /// Stops gradients to the convolutional feature encoder (`freeze_feature_encoder`).
-    public func freezeFeatureEncoder() throws { try wav2vec2.freezeFeatureEncoder() }
-
     /// Stops gradients to the whole encoder; only the projector and classifier (and the layer
     /// weights) train (`freeze_base_model`).
     public func freezeBaseModel() throws { try freeze("wav2vec2") }
@@ -71,23 +68,8 @@ public final class Wav2Vec2ForSequenceClassification: Module, PretrainedModel {
     // MARK: - PretrainedModel
 
     public var architecture: String { "Wav2Vec2ForSequenceClassification" }
-    public var configJSON: [String: JSONValue] { Wav2Vec2Keys.configJSON(config, architecture: architecture) }
-
-    /// Inputs `input_values`, optional `attention_mask` and `labels`; outputs `logits`, `loss`
-    /// and, when asked for, `hidden_states.k`.
-    public func forward(_ input: ModelInput) throws -> [String: Tensor] {
-        let (logits, loss, encoder) = try self(
-            input.require("input_values", for: architecture), attentionMask: input["attention_mask"],
-            labels: input["labels"], outputHiddenStates: input.outputHiddenStates)
-        var out = ["logits": logits]
-        out["loss"] = loss
-        if input.outputHiddenStates { encoder.writeHiddenStates(into: &out) }
-        return out
-    }
-
-    public func parameterName(forCheckpointKey key: String) -> String? {
-        Wav2Vec2Keys.name(
-            forCheckpointKey: key, in: self, prefix: "wav2vec2.",
-            heads: layerWeights == nil ? ["projector", "classifier"] : ["projector", "classifier", "layer_weights"])
+    public var classLabels: ClassLabels? { config.labels }
+    public var headNames: Set<String> {
+        layerWeights == nil ? ["projector", "classifier"] : ["projector", "classifier", "layer_weights"]
     }
 }

@@ -15,7 +15,7 @@ import TensorCore
 ///
 /// With the `group` variant the GroupNorm sees the padded length, so padding changes the result;
 /// `transformers`' advice for base models is to pad with zeros and pass no mask.
-public final class Wav2Vec2Model: Module, PretrainedModel {
+public final class Wav2Vec2Model: Module, ConfiguredModel, AudioTower {
     public static let modelType = "wav2vec2"
     /// The configuration the model was built from.
     public let config: Wav2Vec2Config
@@ -29,20 +29,30 @@ public final class Wav2Vec2Model: Module, PretrainedModel {
     /// The transformer (`encoder`).
     public let encoder: Wav2Vec2Encoder
 
-    /// A model with Hugging Face's from-scratch initialisation, drawn from `generator`.
-    public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
+    /// A model with Hugging Face's from-scratch initialisation (or, when a checkpoint is about to
+    /// be loaded, the layers' defaults), drawn from `generator` as the layers are built.
+    /// - Throws: ``ModelError/config(_:)`` when the configuration fails ``Wav2Vec2Config/validate()``.
+    public init(
+        config: Wav2Vec2Config, initialization: WeightInitialization = .huggingFace, generator: RandomGenerator
+    ) throws {
+        try config.validated(source: "Wav2Vec2Model")
         self.config = config
-        featureExtractor = Wav2Vec2FeatureEncoder(config: config, generator: generator)
-        featureProjection = Wav2Vec2FeatureProjection(config: config, generator: generator)
-        let hasSpecEmbed = config.maskTimeProb > 0 || config.maskFeatureProb > 0
+        let weights = Wav2Vec2Init(config, initialization, generator: generator)
+        featureExtractor = Wav2Vec2FeatureEncoder(config: config, weights: weights)
+        featureProjection = Wav2Vec2FeatureProjection(config: config, weights: weights)
+        let d = config.hiddenSize
         maskedSpecEmbed =
-            hasSpecEmbed ? Tensor.uniform([config.hiddenSize], low: 0, high: 1, generator: generator) : nil
-        encoder = Wav2Vec2Encoder(config: config, generator: generator)
+            config.maskTimeProb > 0 || config.maskFeatureProb > 0
+            ? weights.tensor([d]) { Tensor.uniform([d], low: 0, high: 1, generator: $0) } : nil
+        encoder = Wav2Vec2Encoder(config: config, weights: weights)
         super.init()
         if let maskedSpecEmbed { register(parameter: "masked_spec_embed", maskedSpecEmbed) }
-        register(child: "feature_extractor", featureExtractor)
-        register(child: "feature_projection", featureProjection)
-        register(child: "encoder", encoder)
+        register(["feature_extractor": featureExtractor, "feature_projection": featureProjection, "encoder": encoder])
+    }
+
+    /// A model drawing from the shared generator.
+    public convenience init(config: Wav2Vec2Config, initialization: WeightInitialization) throws {
+        try self.init(config: config, initialization: initialization, generator: .shared)
     }
 
     /// Encodes `inputValues [B, T]` (normalised 16 kHz samples, right-padded).
@@ -58,7 +68,7 @@ public final class Wav2Vec2Model: Module, PretrainedModel {
         var mask: (valid: Tensor, lengths: [Int])?
         if let attentionMask {
             guard attentionMask.rank == 2, attentionMask.shape[0] == inputValues.shape[0] else {
-                throw TensorError.shape(
+                throw ModelError.input(
                     "Wav2Vec2: attention_mask must be [batch, samples] like input_values \(inputValues.shape), got \(attentionMask.shape)"
                 )
             }
@@ -84,7 +94,7 @@ public final class Wav2Vec2Model: Module, PretrainedModel {
             var last = config.frameCount(forSamples: Int(n)) - 1
             if last < 0 { last += frames }
             guard (0..<frames).contains(last) else {
-                throw TensorError.invalidArgument(
+                throw ModelError.input(
                     "Wav2Vec2: attention_mask row \(b) has \(Int(n)) samples, too few for any frame")
             }
             return last + 1
@@ -98,10 +108,18 @@ public final class Wav2Vec2Model: Module, PretrainedModel {
     /// usual first step of fine-tuning.
     public func freezeFeatureEncoder() throws { try freeze("feature_extractor") }
 
-    // MARK: - PretrainedModel
+    // MARK: - PretrainedModel, AudioTower
 
     public var architecture: String { "Wav2Vec2Model" }
-    public var configJSON: [String: JSONValue] { Wav2Vec2Keys.configJSON(config, architecture: architecture) }
+
+    /// The hidden size D of the encoder's frames.
+    public var frameWidth: Int { config.hiddenSize }
+
+    /// The encoder's `last_hidden_state` `[B, T', D]` with its valid-frame mask.
+    public func encodeAudio(_ inputValues: Tensor, attentionMask: Tensor?) throws -> AudioFrames {
+        let out = try self(inputValues, attentionMask: attentionMask)
+        return AudioFrames(states: out.lastHiddenState, mask: out.frameMask)
+    }
 
     /// Inputs `input_values` and optional `attention_mask`; outputs `last_hidden_state`,
     /// `extract_features` and, when asked for, `hidden_states.k`.

@@ -23,7 +23,7 @@ public struct Wav2Vec2Output {
     public func meanPooled(_ states: Tensor? = nil) throws -> Tensor {
         let x = states ?? lastHiddenState
         guard x.rank == 3, x.shape[0] == frameLengths.count else {
-            throw TensorError.shape(
+            throw ModelError.input(
                 "Wav2Vec2 mean pooling: expected [\(frameLengths.count), frames, features], got \(x.shape)")
         }
         guard let frameMask else { return try x.mean(axes: [1]) }

@@ -50,16 +50,15 @@ public final class Wav2Vec2PositionalConvEmbedding: Module {
     /// `feat_extract_activation`.
     public let activation: Activation
 
-    /// An embedding initialised as in `transformers`, drawn from `generator`.
-    public init(config: Wav2Vec2Config, generator: RandomGenerator = .shared) {
+    init(config: Wav2Vec2Config, weights: Wav2Vec2Init) {
         let d = config.hiddenSize
         kernelSize = config.numConvPosEmbeddings
         groups = config.numConvPosEmbeddingGroups
         activation = config.featExtractActivation
         // HF's normal init of this weight does not reach the parametrised tensor, so v keeps
         // PyTorch's default U(±1/√fan_in) and g its per-tap norm; the bias is set to 0.
-        let fanIn = d / groups * kernelSize
-        let v = Initializer.pytorchDefault([d, d / groups, kernelSize], fanIn: fanIn, generator: generator)
+        let (k, g) = (config.numConvPosEmbeddings, config.numConvPosEmbeddingGroups), shape = [d, d / g, k]
+        let v = weights.tensor(shape) { Initializer.pytorchDefault(shape, fanIn: d / g * k, generator: $0) }
         weightNorm = try! Wav2Vec2WeightNorm(weight: v)  // a float tensor's norm cannot fail
         bias = Tensor.zeros([d])
         super.init()

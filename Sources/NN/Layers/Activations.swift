@@ -1,21 +1,11 @@
 import TensorCore
 
 /// The activation functions Hugging Face configs name (`hidden_act`).
-public enum Activation: String, Sendable, CaseIterable {
+public enum Activation: String, NamedChoice {
     case gelu, relu, tanh, sigmoid
     case quickGelu = "quick_gelu"
     case geluNew = "gelu_new"
     case geluPytorchTanh = "gelu_pytorch_tanh"
-
-    /// Parses a config value, naming the accepted ones in the error.
-    public init(config name: String) throws {
-        guard let a = Activation(rawValue: name) else {
-            throw TensorError.invalidArgument(
-                "unknown activation '\(name)'; expected one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
-        }
-        self = a
-    }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         switch self {
@@ -26,6 +16,24 @@ public enum Activation: String, Sendable, CaseIterable {
         case .tanh: return try x.tanh()
         case .sigmoid: return try x.sigmoid()
         }
+    }
+}
+
+/// A setting that configuration files name with a string (an activation, a CTC reduction, a
+/// normalisation): it reads and writes as its name, and reading an unknown name is an error that
+/// lists the accepted ones.
+public protocol NamedChoice: RawRepresentable<String>, CaseIterable, Codable, Sendable {}
+
+extension NamedChoice {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let value = Self(rawValue: name) else {
+            let names = Self.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected one of \(names), got \"\(name)\"")
+        }
+        self = value
     }
 }
 

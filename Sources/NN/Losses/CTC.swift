@@ -10,7 +10,7 @@ import TensorCore
 /// probabilities is −exp(log Σ_{s: l'_s = c} α_t(s)β_t(s) − log p − lp[t, c]), from the β
 /// recursion. Computed in float64 for stability.
 extension Loss {
-    public enum CTCReduction: String, Sendable { case mean, sum, none }
+    public enum CTCReduction: String, NamedChoice { case mean, sum, none }
 
     /// - Parameters:
     ///   - logProbs: `[T, N, C]` log-probabilities (log_softmax over C).
